@@ -1,0 +1,472 @@
+package io.hostspec.module;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The lazy evaluation of one host: definitions resolved against the option tree, then every value computed on demand
+ * (conditions and references read other options' final values), memoized, with cycles reported as chains.
+ */
+final class Evaluation {
+
+    private static final Pattern WHOLE_REF = Pattern.compile("^\\$\\{([^}]+)}$");
+    private static final Pattern REF = Pattern.compile("\\$?\\$\\{([^}]*)}");
+
+    private final OptionTree tree;
+    private final Map<List<String>, List<Definition>> defs = new HashMap<>();
+    private final Map<List<String>, Map<String, List<Definition>>> names = new HashMap<>();
+    private final Map<List<String>, Object> values = new HashMap<>();
+    private final Map<List<String>, List<Definition>> winners = new HashMap<>();
+    private final Map<List<String>, ConfigException> failures = new HashMap<>();
+    private final Deque<Frame> stack = new ArrayDeque<>();
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    private record Frame(List<String> option, Provenance via) {
+    }
+
+    Evaluation(OptionTree tree) {
+        this.tree = tree;
+    }
+
+    List<ConfigError> errors() {
+        return errors;
+    }
+
+    OptionTree tree() {
+        return tree;
+    }
+
+    // ---------------------------------------------------------------- resolving definitions
+
+    void addBlock(Module module, Module.Block block) {
+        List<Definition.Condition> conditions = new ArrayList<>();
+        for (Module.WrittenCondition c : block.conditions()) {
+            List<String> path;
+            try {
+                path = OptionPath.parse(c.option());
+            } catch (IllegalArgumentException e) {
+                errors.add(new ConfigError(ConfigError.Kind.SYNTAX, c.where() + ": " + e.getMessage(),
+                        List.of(c.where())));
+                continue;
+            }
+            OptionTree.Node n = tree.find(path);
+            if (n == null || !n.isLeaf()) {
+                errors.add(undeclared(path, c.where(), "The condition `if = \"" + c.option() + "\"'"));
+            } else if (!n.decl.type().name().equals("bool")) {
+                errors.add(new ConfigError(ConfigError.Kind.TYPE, c.where() + ": `if' must name a bool option, but `"
+                        + c.option() + "' is of type " + n.decl.type().name() + " (declared at "
+                        + n.decl.declaredAt() + ")", List.of(c.where(), n.decl.declaredAt())));
+            } else {
+                conditions.add(new Definition.Condition(path, c.where()));
+            }
+        }
+        Ctx ctx = new Ctx(module, block, List.copyOf(conditions));
+        for (Map.Entry<String, PValue> e : block.entries().table().entrySet()) {
+            enter(tree.root, List.of(), e.getKey(), e.getValue(), ctx);
+        }
+    }
+
+    private record Ctx(Module module, Module.Block block, List<Definition.Condition> conditions) {
+    }
+
+    private void enter(OptionTree.Node node, List<String> path, String key, PValue value, Ctx ctx) {
+        if (node.isSubmodules() && !node.children.containsKey(key)) {
+            at(node.any, append(path, List.of(key)), value, ctx); // a whole key at a name position is the name
+            return;
+        }
+        List<String> segs;
+        try {
+            segs = OptionPath.parse(key);
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigError(ConfigError.Kind.SYNTAX, value.where() + ": " + e.getMessage(),
+                    List.of(value.where())));
+            return;
+        }
+        descend(node, path, segs, value, ctx);
+    }
+
+    private void descend(OptionTree.Node node, List<String> path, List<String> segs, PValue value, Ctx ctx) {
+        if (segs.isEmpty()) {
+            at(node, path, value, ctx);
+            return;
+        }
+        if (node.isLeaf()) {
+            if (Types.isAttrs(node.decl.type())) {
+                String key = String.join(".", segs);
+                emit(path, Map.of(key, value.plain()), value.where(), ctx, true);
+            } else {
+                errors.add(new ConfigError(ConfigError.Kind.UNDECLARED, "The option `"
+                        + OptionPath.format(append(path, segs)) + "' does not exist (defined at " + value.where()
+                        + "): `" + OptionPath.format(path) + "' is an option of type " + node.decl.type().name()
+                        + ", not a group of options.", List.of(value.where())));
+            }
+            return;
+        }
+        String seg = segs.get(0);
+        OptionTree.Node child = node.children.get(seg);
+        if (child == null) {
+            child = node.any;
+        }
+        if (child == null) {
+            errors.add(undeclared(append(path, segs), value.where(), "It is defined at " + value.where()));
+            return;
+        }
+        descend(child, append(path, List.of(seg)), segs.subList(1, segs.size()), value, ctx);
+    }
+
+    private void at(OptionTree.Node node, List<String> path, PValue value, Ctx ctx) {
+        if (node.isLeaf()) {
+            // TOML cannot tell "a"."k" = v from "a" = { k = v }: module definitions of a table option are keyed, so
+            // a priority applies to the keys written, while the declared default is still replaced as a whole.
+            emit(path, value.plain(), value.where(), ctx, Types.isAttrs(node.decl.type()) && value.isTable());
+        } else if (value.isTable()) {
+            for (Map.Entry<String, PValue> e : value.table().entrySet()) {
+                enter(node, path, e.getKey(), e.getValue(), ctx);
+            }
+        } else {
+            String what = node.isSubmodules()
+                    ? "a table of named entries, e.g. \"" + OptionPath.format(path) + ".<name>\" = { ... }"
+                    : "a group of options (" + String.join(", ", node.children.keySet()) + "); set one of them";
+            errors.add(new ConfigError(ConfigError.Kind.TYPE, "The option `" + OptionPath.format(path)
+                    + "' is " + what + ", not a value; got " + Values.toml(value.plain()) + " at " + value.where(),
+                    List.of(value.where())));
+        }
+    }
+
+    private void emit(List<String> path, Object value, Provenance where, Ctx ctx, boolean keyed) {
+        Definition d = new Definition(path, value, where, ctx.module.name(), ctx.block.priority(), ctx.block.order(),
+                ctx.conditions, keyed);
+        defs.computeIfAbsent(path, k -> new ArrayList<>()).add(d);
+        OptionTree.Node n = tree.root;
+        for (int i = 0; i < path.size(); i++) {
+            String seg = path.get(i);
+            if (n.children.containsKey(seg)) {
+                n = n.children.get(seg);
+            } else {
+                names.computeIfAbsent(path.subList(0, i), k -> new TreeMap<>())
+                        .computeIfAbsent(seg, k -> new ArrayList<>()).add(d);
+                n = n.any;
+            }
+        }
+    }
+
+    private ConfigError undeclared(List<String> path, Provenance where, String context) {
+        List<String> suggestions = tree.suggest(path);
+        String hint = suggestions.isEmpty() ? " See `./hostspec options' for the declared options."
+                : " Did you mean " + suggestions.stream().map(s -> "`" + s + "'").collect(Collectors.joining(" or "))
+                + "?";
+        return new ConfigError(ConfigError.Kind.UNDECLARED, "The option `" + OptionPath.format(path)
+                + "' does not exist. " + context + "." + hint, List.of(where));
+    }
+
+    // ---------------------------------------------------------------- lazy values
+
+    /** The final value of a concrete option (or the table of a namespace or submodule set). */
+    Object value(List<String> path, Provenance via) {
+        if (values.containsKey(path)) {
+            return values.get(path);
+        }
+        ConfigException failed = failures.get(path);
+        if (failed != null) {
+            throw failed;
+        }
+        for (Frame f : stack) {
+            if (f.option.equals(path)) {
+                throw cycle(path, via);
+            }
+        }
+        stack.push(new Frame(path, via));
+        try {
+            Object v = compute(path, via);
+            values.put(path, v);
+            return v;
+        } catch (ConfigException e) {
+            failures.put(path, e);
+            throw e;
+        } finally {
+            stack.pop();
+        }
+    }
+
+    private Object compute(List<String> path, Provenance via) {
+        OptionTree.Node n = tree.find(path);
+        if (n == null) {
+            throw new ConfigException(undeclared(path, via, "It is read at " + via));
+        }
+        if (!n.isLeaf()) {
+            return subtree(n, path);
+        }
+        OptionDecl decl = n.decl;
+        List<Definition> active = new ArrayList<>();
+        for (Definition d : defs.getOrDefault(path, List.of())) {
+            if (holds(d)) {
+                active.add(d);
+            }
+        }
+        if (decl.hasDefault()) {
+            active.add(new Definition(path, decl.defaultValue(), decl.declaredAt(), "<default>",
+                    Definition.OPTION_DEFAULT, 1000, List.of(), false));
+        }
+        if (active.isEmpty()) {
+            throw new ConfigException(new ConfigError(ConfigError.Kind.UNDEFINED, "The option `"
+                    + OptionPath.format(path) + "' is used but not defined: no module defines it and it has no "
+                    + "default (declared at " + decl.declaredAt() + ", type " + decl.type().name() + "). It is read "
+                    + "at " + via + ". Define it, e.g. \"" + OptionPath.format(path) + "\" = ...",
+                    List.of(decl.declaredAt(), via)));
+        }
+        boolean attrs = Types.isAttrs(decl.type());
+        int best = active.stream().mapToInt(d -> outer(d, attrs)).min().orElseThrow();
+        List<Definition> kept = active.stream().filter(d -> outer(d, attrs) == best).toList();
+        List<Type.Valued> valued = new ArrayList<>();
+        for (Definition d : kept) {
+            Object resolved = resolve(d.value(), d.where());
+            Object checked;
+            try {
+                checked = decl.type().check(resolved);
+            } catch (Type.TypeMismatch e) {
+                throw new ConfigException(new ConfigError(ConfigError.Kind.TYPE, "The option `"
+                        + OptionPath.format(path) + "' has a wrong value at " + d.where() + ": " + e.getMessage()
+                        + ". Its type is " + decl.type().name() + " (declared at " + decl.declaredAt() + ").",
+                        List.of(d.where(), decl.declaredAt())));
+            }
+            valued.add(new Type.Valued(checked, d.where(), d.order(),
+                    attrs && d.keyed() ? d.priority() : Definition.PLAIN));
+        }
+        winners.put(path, kept);
+        return decl.type().merge(OptionPath.format(path), valued);
+    }
+
+    private static int outer(Definition d, boolean attrs) {
+        return attrs && d.keyed() ? Definition.PLAIN : d.priority();
+    }
+
+    private boolean holds(Definition d) {
+        for (Definition.Condition c : d.conditions()) {
+            Object v = value(c.option(), c.where());
+            if (!Boolean.TRUE.equals(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Object resolve(Object v, Provenance where) {
+        if (v instanceof String s) {
+            Matcher whole = WHOLE_REF.matcher(s);
+            if (whole.matches()) {
+                return value(refPath(whole.group(1), where), where);
+            }
+            if (!s.contains("${")) {
+                return s;
+            }
+            Matcher m = REF.matcher(s);
+            StringBuilder b = new StringBuilder();
+            while (m.find()) {
+                String replacement;
+                if (m.group().startsWith("$$")) {
+                    replacement = m.group().substring(1); // $${x} is a literal ${x}
+                } else {
+                    List<String> ref = refPath(m.group(1), where);
+                    Object target = value(ref, where);
+                    if (target instanceof String || target instanceof Long || target instanceof Boolean) {
+                        replacement = String.valueOf(target);
+                    } else {
+                        throw new ConfigException(new ConfigError(ConfigError.Kind.TYPE, where + ": cannot put `"
+                                + OptionPath.format(ref) + "' into a string: its value is " + Values.kind(target)
+                                + " " + Values.toml(target) + ". Use \"${" + m.group(1)
+                                + "}\" alone to keep its type.", List.of(where)));
+                    }
+                }
+                m.appendReplacement(b, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(b);
+            return b.toString();
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                out.add(resolve(o, where));
+            }
+            return Collections.unmodifiableList(out);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, resolve(x, where)));
+            return Collections.unmodifiableMap(out);
+        }
+        return v;
+    }
+
+    private List<String> refPath(String written, Provenance where) {
+        try {
+            return OptionPath.parse(written.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(new ConfigError(ConfigError.Kind.SYNTAX, where + ": bad reference ${" + written
+                    + "}: " + e.getMessage(), List.of(where)));
+        }
+    }
+
+    private ConfigException cycle(List<String> path, Provenance via) {
+        List<Frame> frames = new ArrayList<>();
+        Iterator<Frame> it = stack.descendingIterator();
+        boolean in = false;
+        while (it.hasNext()) {
+            Frame f = it.next();
+            in |= f.option.equals(path);
+            if (in) {
+                frames.add(f);
+            }
+        }
+        StringBuilder chain = new StringBuilder("`" + OptionPath.format(path) + "'");
+        List<Provenance> where = new ArrayList<>();
+        for (int i = 1; i < frames.size(); i++) {
+            chain.append(" -> `").append(OptionPath.format(frames.get(i).option)).append("' (read at ")
+                    .append(frames.get(i).via).append(')');
+            where.add(frames.get(i).via);
+        }
+        chain.append(" -> `").append(OptionPath.format(path)).append("' (read at ").append(via).append(')');
+        where.add(via);
+        return new ConfigException(new ConfigError(ConfigError.Kind.CYCLE,
+                "Infinite recursion: options refer to each other in a cycle: " + chain
+                        + ". Break the cycle by giving one of them a value that does not refer back.", where));
+    }
+
+    /** Names defined under a submodule set whose definitions' conditions hold. */
+    SortedSet<String> names(List<String> setPath) {
+        SortedSet<String> out = new TreeSet<>();
+        for (Map.Entry<String, List<Definition>> e : names.getOrDefault(setPath, Map.of()).entrySet()) {
+            for (Definition d : e.getValue()) {
+                if (holds(d)) {
+                    out.add(e.getKey());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether an option would have a value: a definition whose conditions hold, or a default. */
+    boolean isDefined(List<String> path) {
+        OptionTree.Node n = tree.find(path);
+        if (n == null || !n.isLeaf()) {
+            return false;
+        }
+        if (n.decl.hasDefault()) {
+            return true;
+        }
+        for (Definition d : defs.getOrDefault(path, List.of())) {
+            if (holds(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The definitions whose values won for an option (evaluating it if needed); empty when only a default won. */
+    List<Definition> winners(List<String> path, Provenance via) {
+        value(path, via);
+        return winners.getOrDefault(path, List.of()).stream().filter(d -> !"<default>".equals(d.module())).toList();
+    }
+
+    private Map<String, Object> subtree(OptionTree.Node n, List<String> path) {
+        Map<String, Object> out = new TreeMap<>();
+        if (n.isSubmodules()) {
+            for (String name : names(path)) {
+                out.put(name, subtree(n.any, append(path, List.of(name))));
+            }
+        }
+        for (Map.Entry<String, OptionTree.Node> e : n.children.entrySet()) {
+            List<String> p = append(path, List.of(e.getKey()));
+            OptionTree.Node c = e.getValue();
+            if (c.isLeaf()) {
+                if (isDefined(p)) {
+                    out.put(e.getKey(), value(p, Provenance.builtIn("evaluation")));
+                }
+            } else {
+                Map<String, Object> sub = subtree(c, p);
+                if (!sub.isEmpty()) {
+                    out.put(e.getKey(), sub);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Evaluates every defined option, collecting every error instead of stopping at the first. */
+    void evaluateAll() {
+        Set<String> seen = new LinkedHashSet<>();
+        errors.forEach(e -> seen.add(e.message()));
+        walk(tree.root, List.of(), seen);
+    }
+
+    private void walk(OptionTree.Node n, List<String> path, Set<String> seen) {
+        try {
+            if (n.isLeaf()) {
+                if (isDefined(path)) {
+                    value(path, Provenance.builtIn("evaluation"));
+                }
+                return;
+            }
+            if (n.isSubmodules()) {
+                for (String name : names(path)) {
+                    walk(n.any, append(path, List.of(name)), seen);
+                }
+            }
+        } catch (ConfigException e) {
+            for (ConfigError err : e.errors()) {
+                if (seen.add(err.message())) {
+                    errors.add(err);
+                }
+            }
+            return;
+        }
+        for (Map.Entry<String, OptionTree.Node> c : n.children.entrySet()) {
+            walk(c.getValue(), append(path, List.of(c.getKey())), seen);
+        }
+    }
+
+    /** The whole evaluated configuration as nested tables. */
+    Map<String, Object> tree(List<String> path) {
+        OptionTree.Node n = tree.find(path);
+        return n == null ? Map.of() : subtree(n, path);
+    }
+
+    /** Every concrete option that some module defined (not only a default) and whose definition won. */
+    Map<List<String>, List<Definition>> definedOptions() {
+        Map<List<String>, List<Definition>> out = new LinkedHashMap<>();
+        List<List<String>> keys = new ArrayList<>(defs.keySet());
+        keys.sort((a, b) -> OptionPath.format(a).compareTo(OptionPath.format(b)));
+        for (List<String> k : keys) {
+            if (values.containsKey(k)) {
+                List<Definition> w = winners.getOrDefault(k, List.of()).stream()
+                        .filter(d -> !"<default>".equals(d.module())).toList();
+                if (!w.isEmpty()) {
+                    out.put(k, w);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> append(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,47 @@
+package io.hostspec.module;
+
+import java.util.List;
+
+/**
+ * A loaded module: a TOML file under vm-images/modules, a host file, or a Gherkin docstring. Definitions are kept as
+ * written (positioned values) until evaluation resolves them against every declaration of the host.
+ *
+ * @param name         the module name ({@code xo/xoa}) or, for files outside the module path, the file
+ * @param file         the file shown in messages
+ * @param description  the module's description, may be empty
+ * @param imports      the modules it imports
+ * @param declarations the options it declares
+ * @param blocks       its definition blocks: the top level, then each {@code [[config]]} in order
+ */
+public record Module(String name, String file, String description, List<Import> imports,
+                     List<OptionDecl> declarations, List<Block> blocks) {
+
+    /**
+     * An import of another module.
+     *
+     * @param name  the imported module's name
+     * @param where the line of the import
+     */
+    public record Import(String name, Provenance where) {
+    }
+
+    /**
+     * A block of definitions sharing a priority, an order and conditions (one mkMerge branch).
+     *
+     * @param priority   the definitions' priority
+     * @param order      list order
+     * @param conditions mkIf conditions as written, with where they were written
+     * @param entries    the definitions: a positioned table whose keys are option paths
+     */
+    public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
+    }
+
+    /**
+     * A condition as written, resolved during evaluation.
+     *
+     * @param option the option path as written
+     * @param where  where it was written
+     */
+    public record WrittenCondition(String option, Provenance where) {
+    }
+}
