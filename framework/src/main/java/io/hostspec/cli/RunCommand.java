@@ -1,0 +1,108 @@
+package io.hostspec.cli;
+
+import io.hostspec.host.Project;
+import io.hostspec.report.RunSummary;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./hostspec run [PATH...]}: runs feature files through the JUnit Platform Launcher and the Cucumber engine,
+ * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. Exit 0 iff every scenario
+ * passed.
+ */
+@Command(name = "run", description = "Runs feature files or folders (default features/) and writes the reports.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Feature files or folders (default: features/).")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--tags", paramLabel = "EXPR", description = "Cucumber tag expression, e.g. '@eval and not @slow'.")
+    String tags;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Scenarios run at once (default: 1).")
+    Integer jobs;
+
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (deterministic split).")
+    String shard;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where reports go (default: reports/out).")
+    Path reportDir;
+
+    @Mixin
+    ProjectOptions projectOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Project project = projectOptions.project();
+        List<Path> selected = paths.isEmpty() ? List.of(project.features()) : paths;
+        List<DiscoverySelector> selectors = new ArrayList<>();
+        for (Path p : selected) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (Files.isDirectory(abs)) {
+                selectors.add(DiscoverySelectors.selectDirectory(abs.toFile()));
+            } else if (Files.isRegularFile(abs) && abs.toString().endsWith(".feature")) {
+                selectors.add(DiscoverySelectors.selectFile(abs.toFile()));
+            } else {
+                throw new IllegalArgumentException("no feature file or folder at " + p);
+            }
+        }
+        Path reports = (reportDir == null ? project.root().resolve("reports/out") : reportDir).toAbsolutePath();
+        System.setProperty(RunSummary.REPORT_DIR_PROPERTY, reports.toString());
+        System.setProperty(Project.ROOT_PROPERTY, project.root().toString());
+        if (!project.modulePaths().isEmpty()) {
+            System.setProperty(Project.MODULE_PATH_PROPERTY, project.modulePaths().stream()
+                    .map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("cucumber.glue", "io.hostspec.steps");
+        params.put("cucumber.publish.quiet", "true");
+        if (tags != null) {
+            params.put("cucumber.filter.tags", tags);
+        }
+        if (jobs != null) {
+            params.put("cucumber.execution.parallel.enabled", String.valueOf(jobs > 1));
+            params.put("cucumber.execution.parallel.config.strategy", "fixed");
+            params.put("cucumber.execution.parallel.config.fixed.parallelism", String.valueOf(jobs));
+            params.put("cucumber.execution.parallel.config.fixed.max-pool-size", String.valueOf(jobs));
+        }
+        Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false).build());
+        LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectors).configurationParameters(params).build();
+        if (shard != null) {
+            discovery = Shards.select(launcher, discovery, params, Shards.parse(shard));
+        }
+        RunSummary summary = new RunSummary(reports);
+        launcher.execute(discovery, summary);
+        spec.commandLine().getOut().print(summary.consoleReport());
+        if (!summary.errors().isEmpty()) {
+            spec.commandLine().getErr().println("hostspec: " + String.join("\n", summary.errors()));
+            return Main.USAGE;
+        }
+        return summary.failed() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,64 @@
+package io.hostspec.host;
+
+import io.hostspec.module.Provenance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * WHAT a host is: its name and the modules it is composed from, in order. Immutable; every {@code withX} returns a new
+ * spec. A spec evaluates to the same configuration every time.
+ *
+ * @param name    the host's name in the scenario
+ * @param modules the root modules, in order
+ */
+public record HostSpec(String name, List<Source> modules) {
+
+    /** A spec; the module list is copied. */
+    public HostSpec {
+        modules = List.copyOf(modules);
+    }
+
+    /** A host with only the built-in namespace. */
+    public static HostSpec named(String name) {
+        return new HostSpec(name, List.of());
+    }
+
+    /** Adds a module by name ({@code xo/xoa}, {@code hosts/xoa}) or .toml path, named at the given place. */
+    public HostSpec withModule(String module, Provenance where) {
+        return with(new Source.Named(module, where));
+    }
+
+    /** Adds a module written inline (a Gherkin docstring): its first line is line {@code lineOffset + 1} of file. */
+    public HostSpec withText(String text, String file, int lineOffset) {
+        return with(new Source.Inline(text, file, lineOffset));
+    }
+
+    private HostSpec with(Source s) {
+        List<Source> all = new ArrayList<>(modules);
+        all.add(s);
+        return new HostSpec(name, all);
+    }
+
+    /** Where a root module comes from. */
+    public sealed interface Source {
+        /**
+         * A module found by name on the module path, or a .toml path.
+         *
+         * @param name  the module name or path
+         * @param where where it was named
+         */
+        record Named(String name, Provenance where) implements Source {
+        }
+
+        /**
+         * A module written inline.
+         *
+         * @param text       the TOML text
+         * @param file       the file it is written in
+         * @param lineOffset the line just above its first line
+         */
+        record Inline(String text, String file, int lineOffset) implements Source {
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.hostspec.host;
+
+import io.hostspec.module.Config;
+import io.hostspec.module.ConfigException;
+import io.hostspec.module.Provenance;
+import io.hostspec.module.Values;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hosts one scenario declares, in declaration order, and the evaluation-only assertions on them. Declaring a host
+ * twice adds modules to it; a host named before it is declared is an error naming the declared ones.
+ */
+public final class ScenarioHosts {
+
+    private final Hosts hosts;
+    private final Map<String, HostSpec> specs = new LinkedHashMap<>();
+
+    /** The hosts of a scenario, evaluated by {@code hosts}. */
+    public ScenarioHosts(Hosts hosts) {
+        this.hosts = hosts;
+    }
+
+    /** Declares a host with only the built-in namespace (no module imported). */
+    public void declare(String name) {
+        specs.putIfAbsent(name, HostSpec.named(name));
+    }
+
+    /** Declares a host (if needed) and adds modules to it, named at {@code where}. */
+    public void addModules(String name, String commaSeparated, Provenance where) {
+        declare(name);
+        for (String m : commaSeparated.split(",")) {
+            if (!m.isBlank()) {
+                specs.put(name, specs.get(name).withModule(m.trim(), where));
+            }
+        }
+    }
+
+    /** Declares a host (if needed) and adds a module written inline, e.g. a docstring, to it. */
+    public void addText(String name, String toml, String file, int lineOffset) {
+        declare(name);
+        specs.put(name, specs.get(name).withText(toml, file, lineOffset));
+    }
+
+    /** The spec of a declared host. */
+    public HostSpec spec(String name) {
+        HostSpec spec = specs.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("no host \"" + name + "\" is declared in this scenario; declared: "
+                    + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet()))
+                    + ". Declare it first, e.g. Given a host \"" + name + "\"");
+        }
+        return spec;
+    }
+
+    /** The declared host names, in order. */
+    public Set<String> names() {
+        return specs.keySet();
+    }
+
+    /** The evaluated and realized host. */
+    public EvaluatedHost evaluate(String name) {
+        return hosts.evaluate(spec(name));
+    }
+
+    /** Evaluates only (realizes and builds nothing). */
+    public Config configure(String name) {
+        return hosts.configure(spec(name));
+    }
+
+    /**
+     * Asserts an option's final value written as TOML with strings unquoted ({@code xoa}, {@code 443},
+     * {@code [80, 443]}).
+     */
+    public void assertOption(String host, String option, String expected) {
+        Object value = configure(host).get(option);
+        String actual = Values.plain(value);
+        if (!actual.equals(expected)) {
+            throw new AssertionError("the option `" + option + "' of \"" + host + "\": expected " + expected
+                    + " but it is " + actual);
+        }
+    }
+
+    /** Asserts that the host's configuration is rejected with a message containing {@code text}. */
+    public void assertRejected(String host, String text) {
+        try {
+            evaluate(host);
+        } catch (ConfigException e) {
+            if (!e.getMessage().contains(text)) {
+                throw new AssertionError("the configuration of \"" + host + "\" was rejected, but not with \""
+                        + text + "\":\n" + e.getMessage(), e);
+            }
+            return;
+        }
+        throw new AssertionError("expected the configuration of \"" + host + "\" to be rejected with \"" + text
+                + "\", but it evaluated without error");
+    }
+}

@@ -1,0 +1,215 @@
+package io.hostspec.report;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.support.descriptor.FilePosition;
+import org.junit.platform.engine.support.descriptor.FileSource;
+import org.junit.platform.engine.support.descriptor.UriSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Collects scenario results of a run (of the Cucumber engine) and writes {@code summary.json}:
+ * {@code {"passed":N,"failed":N,"skipped":N,"scenarios":[{"uri","line","name","status","durationMs"}]}}. Used by
+ * {@code ./hostspec run} and, registered as a listener, by {@code mvn verify}; runs without Cucumber tests write
+ * nothing.
+ */
+public final class RunSummary implements TestExecutionListener {
+
+    /** System property naming the report folder. */
+    public static final String REPORT_DIR_PROPERTY = "hostspec.reportDir";
+    /** Configuration parameter selecting a shard, {@code K/N}. */
+    public static final String SHARD_PROPERTY = "hostspec.shard";
+
+    private final Path reportDir;
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final List<Scenario> scenarios = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean active;
+    private Path root;
+
+    /**
+     * One scenario's result.
+     *
+     * @param uri        the feature file, relative to the project root
+     * @param line       the scenario's line
+     * @param name       the scenario's name
+     * @param status     passed, failed or skipped
+     * @param durationMs how long it ran
+     * @param message    the failure message, or null
+     */
+    public record Scenario(String uri, int line, String name, String status, long durationMs, String message) {
+    }
+
+    /** A summary writing into the folder named by {@value #REPORT_DIR_PROPERTY} (default target/hostspec-report). */
+    public RunSummary() {
+        this(Path.of(System.getProperty(REPORT_DIR_PROPERTY, "target/hostspec-report")));
+    }
+
+    /** A summary writing into the given folder. */
+    public RunSummary(Path reportDir) {
+        this.reportDir = reportDir;
+    }
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan plan) {
+        active = plan.getRoots().stream().anyMatch(r -> r.getUniqueIdObject().getEngineId()
+                .map("cucumber"::equals).orElse(false));
+        String r = System.getProperty("hostspec.root");
+        root = r == null ? Path.of("").toAbsolutePath() : Path.of(r).toAbsolutePath();
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        started.put(id.getUniqueId(), System.nanoTime());
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier id, String reason) {
+        if (active && id.isTest()) {
+            scenarios.add(scenario(id, "skipped", 0, reason));
+        }
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        if (!active) {
+            return;
+        }
+        long ms = (System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime())) / 1_000_000;
+        String message = result.getThrowable().map(t -> String.valueOf(t.getMessage())).orElse(null);
+        if (id.isTest()) {
+            String status = switch (result.getStatus()) {
+                case SUCCESSFUL -> "passed";
+                case ABORTED -> "skipped";
+                case FAILED -> "failed";
+            };
+            scenarios.add(scenario(id, status, ms, message));
+        } else if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+            errors.add(where(id.getSource().orElse(null)) + ": " + message);
+        }
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan plan) {
+        if (!active) {
+            return;
+        }
+        try {
+            Files.createDirectories(reportDir);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("passed", count("passed"));
+            json.put("failed", count("failed"));
+            json.put("skipped", count("skipped"));
+            json.put("scenarios", sorted());
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+                    .writeValue(reportDir.resolve("summary.json").toFile(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + reportDir.resolve("summary.json"), e);
+        }
+    }
+
+    /** Scenarios with this status. */
+    public long count(String status) {
+        synchronized (scenarios) {
+            return scenarios.stream().filter(s -> s.status().equals(status)).count();
+        }
+    }
+
+    /** Failed scenarios. */
+    public long failed() {
+        return count("failed");
+    }
+
+    /** Problems outside scenarios, e.g. a feature file that does not parse. */
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Every scenario, by file and line. */
+    public List<Scenario> sorted() {
+        synchronized (scenarios) {
+            List<Scenario> out = new ArrayList<>(scenarios);
+            out.sort(Comparator.comparing(Scenario::uri).thenComparingInt(Scenario::line));
+            return out;
+        }
+    }
+
+    /** The end-of-run console summary: per feature, the failures with their messages, the slowest, the reports. */
+    public String consoleReport() {
+        StringBuilder b = new StringBuilder("\n");
+        Map<String, int[]> perFeature = new TreeMap<>();
+        for (Scenario s : sorted()) {
+            int[] c = perFeature.computeIfAbsent(s.uri(), k -> new int[3]);
+            c["passed".equals(s.status()) ? 0 : "failed".equals(s.status()) ? 1 : 2]++;
+        }
+        perFeature.forEach((f, c) -> b.append(String.format("  %-50s %3d passed %3d failed %3d skipped%n", f, c[0],
+                c[1], c[2])));
+        for (Scenario s : sorted()) {
+            if ("failed".equals(s.status())) {
+                b.append("\nFAILED ").append(s.uri()).append(':').append(s.line()).append("  ").append(s.name())
+                        .append("\n  ").append(String.valueOf(s.message()).replace("\n", "\n  ")).append('\n');
+            }
+        }
+        List<Scenario> slow = new ArrayList<>(sorted());
+        slow.sort(Comparator.comparingLong(Scenario::durationMs).reversed());
+        if (!slow.isEmpty()) {
+            b.append("\nSlowest:\n");
+            slow.stream().limit(3).forEach(s -> b.append(String.format("  %7.1f s  %s (%s:%d)%n",
+                    s.durationMs() / 1000.0, s.name(), s.uri(), s.line())));
+        }
+        b.append(String.format("%n%d passed, %d failed, %d skipped%nReports: %s%n", count("passed"), failed(),
+                count("skipped"), reportDir.resolve("summary.json")));
+        return b.toString();
+    }
+
+    private Scenario scenario(TestIdentifier id, String status, long ms, String message) {
+        TestSource source = id.getSource().orElse(null);
+        int line = 0;
+        String uri = where(source);
+        if (source instanceof FileSource f) {
+            line = f.getPosition().map(FilePosition::getLine).orElse(0);
+        } else if (source instanceof UriSource u) {
+            String q = u.getUri().getQuery();
+            if (q != null && q.startsWith("line=")) {
+                line = Integer.parseInt(q.substring(5).split("&")[0]);
+            }
+        }
+        return new Scenario(uri, line, id.getDisplayName(), status, ms, message);
+    }
+
+    private String where(TestSource source) {
+        if (source instanceof FileSource f) {
+            return relative(f.getFile().toPath());
+        }
+        if (source instanceof UriSource u) {
+            URI uri = u.getUri();
+            if ("file".equals(uri.getScheme())) {
+                return relative(Path.of(uri.getPath()));
+            }
+            return uri.toString();
+        }
+        return String.valueOf(source);
+    }
+
+    private String relative(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        return root != null && abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
+    }
+}

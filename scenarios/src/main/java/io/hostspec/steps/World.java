@@ -1,0 +1,45 @@
+package io.hostspec.steps;
+
+import io.hostspec.host.Hosts;
+import io.hostspec.host.Project;
+import io.hostspec.host.ScenarioHosts;
+import io.hostspec.module.Provenance;
+
+import java.nio.file.Path;
+
+/**
+ * Per-scenario state shared by the step classes (injected by PicoContainer): the scenario's hosts. Evaluation results
+ * are shared across scenarios through one {@link Hosts} per JVM.
+ */
+public final class World {
+
+    private static final Hosts HOSTS = new Hosts(Project.current());
+
+    private final ScenarioHosts hosts = new ScenarioHosts(HOSTS);
+
+    /** The hosts this scenario declares. */
+    public ScenarioHosts hosts() {
+        return hosts;
+    }
+
+    /** The file:line of the step being run, relative to the project root. */
+    public Provenance here() {
+        StepTracker.Current c = StepTracker.current();
+        return c == null ? new Provenance("<step>", 0) : new Provenance(file(c), c.line());
+    }
+
+    /** The feature file of the step being run and the line just above its docstring's first line. */
+    public Provenance docString() {
+        StepTracker.Current c = StepTracker.current();
+        return c == null ? new Provenance("<docstring>", 0) : new Provenance(file(c), c.docStringLine());
+    }
+
+    private static String file(StepTracker.Current c) {
+        if (!"file".equals(c.uri().getScheme())) {
+            return c.uri().toString();
+        }
+        Path root = HOSTS.project().root();
+        Path p = Path.of(c.uri()).toAbsolutePath().normalize();
+        return p.startsWith(root) ? root.relativize(p).toString() : p.toString();
+    }
+}
