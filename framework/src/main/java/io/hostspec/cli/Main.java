@@ -2,6 +2,8 @@ package io.hostspec.cli;
 
 import io.hostspec.module.ConfigException;
 import picocli.CommandLine;
+
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /**
@@ -24,9 +26,14 @@ public final class Main {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns its exit code (for tests). */
+    /** Runs the command line on standard output and error and returns its exit code. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new PrintWriter(System.out), new PrintWriter(System.err), args);
+    }
+
+    /** Runs the command line, writing to the given streams, and returns its exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {

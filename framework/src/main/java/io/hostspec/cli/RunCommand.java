@@ -57,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Shards.Shard selectedShard = shard == null ? null : Shards.parse(shard);
         Project project = projectOptions.project();
         List<Path> selected = paths.isEmpty() ? List.of(project.features()) : paths;
         List<DiscoverySelector> selectors = new ArrayList<>();
@@ -93,8 +94,8 @@ final class RunCommand implements Callable<Integer> {
                 .enableTestExecutionListenerAutoRegistration(false).build());
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors).configurationParameters(params).build();
-        if (shard != null) {
-            discovery = Shards.select(launcher, discovery, params, Shards.parse(shard));
+        if (selectedShard != null) {
+            discovery = Shards.select(launcher, discovery, params, selectedShard);
         }
         RunSummary summary = new RunSummary(reports);
         launcher.execute(discovery, summary);
