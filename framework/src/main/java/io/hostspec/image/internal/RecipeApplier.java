@@ -1,0 +1,281 @@
+package io.hostspec.image.internal;
+
+import io.hostspec.realize.Recipe;
+import io.hostspec.realize.Recipe.FileEntry;
+import io.hostspec.realize.Recipe.GroupEntry;
+import io.hostspec.realize.Recipe.UnitEntry;
+import io.hostspec.realize.Recipe.UserEntry;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Applies a recipe's files, accounts and units to a root file system that already holds its packages.
+ *
+ * <p>Accounts are made by the guest's own tools ({@code groupadd}, {@code useradd}) through a {@link Chroot}, so that
+ * shadow files, skeletons and login.defs behave exactly as on a real Debian host; everything else is plain file
+ * writing, which keeps it testable on any directory.
+ */
+public final class RecipeApplier {
+
+    /** Where units of the recipe are written, like {@code systemctl enable} of an administrator's unit. */
+    public static final String UNIT_DIR = "/etc/systemd/system";
+    /** Where packages ship their units, searched in this order for a unit the recipe only enables. */
+    public static final List<String> PACKAGE_UNIT_DIRS = List.of("/etc/systemd/system", "/lib/systemd/system",
+            "/usr/lib/systemd/system");
+    /** The sysctl file written from {@link Recipe#sysctls()}. */
+    public static final String SYSCTL_FILE = "/etc/sysctl.d/90-hostspec.conf";
+    /** The modules-load file written from {@link Recipe#kernelModules()}. */
+    public static final String MODULES_FILE = "/etc/modules-load.d/hostspec.conf";
+    /** The serial console getty, always enabled so that the serial log shows a login prompt. */
+    public static final String SERIAL_GETTY = "serial-getty@ttyS0.service";
+
+    /** Runs a command inside the root file system ({@code chroot DIR argv...}); throws when it fails. */
+    @FunctionalInterface
+    public interface Chroot {
+        /**
+         * @param argv the command, resolved inside the guest
+         * @throws IOException          when it cannot run or exits non-zero (the implementation adds evidence)
+         * @throws InterruptedException when interrupted
+         */
+        void run(List<String> argv) throws IOException, InterruptedException;
+    }
+
+    private final Rootfs rootfs;
+    private final Chroot chroot;
+
+    /**
+     * @param rootfs the root file system to change
+     * @param chroot how to run the guest's account tools in it
+     */
+    public RecipeApplier(Rootfs rootfs, Chroot chroot) {
+        this.rootfs = rootfs;
+        this.chroot = chroot;
+    }
+
+    /** Applies everything in the order that keeps later steps valid: identity, accounts, files, units, kernel. */
+    public void apply(Recipe recipe) throws IOException, InterruptedException {
+        writeIdentity(recipe);
+        applyGroups(recipe.groups().values());
+        applyUsers(recipe.users().values());
+        chroot.run(List.of("usermod", "--lock", "root"));
+        applyFiles(recipe.files().values());
+        applyUnits(recipe.units().values());
+        applyNftables(recipe.nftables());
+        applySysctls(recipe.sysctls());
+        applyKernelModules(recipe.kernelModules());
+    }
+
+    void writeIdentity(Recipe recipe) throws IOException {
+        rootfs.write("/etc/hostname", recipe.hostName() + "\n", 0644, 0, 0);
+        rootfs.write("/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t" + recipe.hostName() + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback\n", 0644, 0, 0);
+        // The kernel mounts the root from the command line (root=/dev/vda rw); nothing else is mounted from disk.
+        rootfs.write("/etc/fstab", "# hostspec: / is mounted by the kernel (root=/dev/vda rw)\n", 0644, 0, 0);
+        rootfs.symlink("/etc/systemd/system/getty.target.wants/" + SERIAL_GETTY,
+                findPackageUnit("serial-getty@.service").orElse("/lib/systemd/system/serial-getty@.service"));
+    }
+
+    /** The {@code groupadd}/{@code groupmod} commands a set of groups needs, given the groups that already exist. */
+    static List<List<String>> groupCommands(Iterable<GroupEntry> groups, Map<String, Integer> existing) {
+        List<List<String>> cmds = new ArrayList<>();
+        for (GroupEntry g : groups) {
+            Integer have = existing.get(g.name());
+            if (have == null) {
+                List<String> cmd = new ArrayList<>(List.of("groupadd"));
+                if (g.system()) {
+                    cmd.add("--system");
+                }
+                if (g.gid() != null) {
+                    cmd.addAll(List.of("--gid", g.gid().toString()));
+                }
+                cmd.add(g.name());
+                cmds.add(cmd);
+            } else if (g.gid() != null && g.gid().intValue() != have) {
+                cmds.add(List.of("groupmod", "--gid", g.gid().toString(), g.name()));
+            }
+        }
+        return cmds;
+    }
+
+    /**
+     * The commands that create (or, for accounts a package already made, amend) a user, given existing users and
+     * groups.
+     */
+    static List<List<String>> userCommands(UserEntry u, Map<String, Integer> users, Map<String, Integer> groups) {
+        List<List<String>> cmds = new ArrayList<>();
+        String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
+        if (!groups.containsKey(group)) {
+            List<String> cmd = new ArrayList<>(List.of("groupadd"));
+            if (u.system()) {
+                cmd.add("--system");
+            }
+            cmd.add(group);
+            cmds.add(cmd);
+        }
+        String extra = String.join(",", u.extraGroups() == null ? List.of() : u.extraGroups());
+        if (users.containsKey(u.name())) {
+            List<String> cmd = new ArrayList<>(List.of("usermod", "--gid", group));
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of("--append", "--groups", extra));
+            }
+            cmd.add(u.name());
+            cmds.add(cmd);
+            return cmds;
+        }
+        List<String> cmd = new ArrayList<>(List.of("useradd"));
+        if (u.system()) {
+            cmd.add("--system");
+        }
+        if (u.uid() != null) {
+            cmd.addAll(List.of("--uid", u.uid().toString()));
+        }
+        cmd.addAll(List.of("--gid", group));
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of("--groups", extra));
+        }
+        String home = u.home() == null || u.home().isBlank() ? (u.system() ? "/nonexistent" : "/home/" + u.name())
+                : u.home();
+        cmd.addAll(List.of("--home-dir", home));
+        cmd.add(u.system() ? "--no-create-home" : "--create-home");
+        String shell = u.shell() == null || u.shell().isBlank()
+                ? (u.system() ? "/usr/sbin/nologin" : "/bin/bash") : u.shell();
+        cmd.addAll(List.of("--shell", shell));
+        cmd.add(u.name());
+        cmds.add(cmd);
+        return cmds;
+    }
+
+    void applyGroups(Iterable<GroupEntry> groups) throws IOException, InterruptedException {
+        for (List<String> cmd : groupCommands(groups, rootfs.groups())) {
+            chroot.run(cmd);
+        }
+    }
+
+    void applyUsers(Iterable<UserEntry> users) throws IOException, InterruptedException {
+        for (UserEntry u : users) {
+            for (List<String> cmd : userCommands(u, rootfs.users(), rootfs.groups())) {
+                chroot.run(cmd);
+            }
+            if (u.authorizedKeys() != null && !u.authorizedKeys().isEmpty()) {
+                int uid = require(rootfs.users(), u.name(), "user");
+                int gid = rootfs.primaryGid(u.name()).orElse(0);
+                String home = homeOf(u.name());
+                Rootfs.chown(rootfs.mkdirs(home + "/.ssh"), uid, gid);
+                Rootfs.chmod(rootfs.resolve(home + "/.ssh", true), 0700);
+                rootfs.write(home + "/.ssh/authorized_keys",
+                        u.authorizedKeys().stream().map(k -> k + "\n").collect(Collectors.joining()), 0600, uid, gid);
+            }
+        }
+    }
+
+    private String homeOf(String user) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(rootfs.resolve("/etc/passwd", true))) {
+            String[] f = line.split(":", -1);
+            if (f.length > 5 && f[0].equals(user)) {
+                return f[5];
+            }
+        }
+        throw new IOException("user " + user + " is not in the image's /etc/passwd");
+    }
+
+    void applyFiles(Iterable<FileEntry> files) throws IOException {
+        Map<String, Integer> users = rootfs.users();
+        Map<String, Integer> groups = rootfs.groups();
+        for (FileEntry f : files) {
+            int uid = f.user() == null ? 0 : require(users, f.user(), "user (owner of " + f.path() + ")");
+            int gid = f.group() == null ? 0 : require(groups, f.group(), "group (of " + f.path() + ")");
+            rootfs.write(f.path(), f.content(), parseMode(f.mode(), f.path()), uid, gid);
+        }
+    }
+
+    void applyUnits(Iterable<UnitEntry> units) throws IOException {
+        for (UnitEntry u : units) {
+            String target;
+            if (u.content() != null) {
+                target = UNIT_DIR + "/" + u.name();
+                rootfs.write(target, u.content(), 0644, 0, 0);
+            } else {
+                target = findPackageUnit(u.name()).orElseThrow(() -> new IOException("unit " + u.name()
+                        + " has no content in the recipe and no installed package ships it (searched "
+                        + PACKAGE_UNIT_DIRS + ")"));
+            }
+            for (String wanted : u.wantedBy() == null ? List.<String>of() : u.wantedBy()) {
+                rootfs.symlink(UNIT_DIR + "/" + wanted + ".wants/" + u.name(), target);
+            }
+        }
+    }
+
+    /** The guest path of a unit shipped by a package (or its template, for an instance name). */
+    Optional<String> findPackageUnit(String name) throws IOException {
+        List<String> candidates = new ArrayList<>(List.of(name));
+        int at = name.indexOf('@');
+        int dot = name.lastIndexOf('.');
+        if (at > 0 && dot > at + 1) {
+            candidates.add(name.substring(0, at + 1) + name.substring(dot));
+        }
+        for (String candidate : candidates) {
+            for (String dir : PACKAGE_UNIT_DIRS) {
+                String path = dir + "/" + candidate;
+                if (java.nio.file.Files.isRegularFile(rootfs.resolve(path, true))) {
+                    return Optional.of(path);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    void applyNftables(String ruleset) throws IOException {
+        if (ruleset == null || ruleset.isBlank()) {
+            return;
+        }
+        String text = ruleset.startsWith("#!") ? ruleset : "#!/usr/sbin/nft -f\n" + ruleset;
+        rootfs.write("/etc/nftables.conf", text.endsWith("\n") ? text : text + "\n", 0755, 0, 0);
+        // Debian's nftables.service is WantedBy=sysinit.target and loads /etc/nftables.conf.
+        rootfs.symlink(UNIT_DIR + "/sysinit.target.wants/nftables.service",
+                findPackageUnit("nftables.service").orElse("/lib/systemd/system/nftables.service"));
+    }
+
+    void applySysctls(Map<String, String> sysctls) throws IOException {
+        if (sysctls == null || sysctls.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("# written by hostspec from boot.kernel.sysctl\n");
+        sysctls.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        rootfs.write(SYSCTL_FILE, sb.toString(), 0644, 0, 0);
+    }
+
+    void applyKernelModules(Iterable<String> modules) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String m : modules == null ? List.<String>of() : modules) {
+            sb.append(m).append('\n');
+        }
+        if (sb.length() > 0) {
+            rootfs.write(MODULES_FILE, "# written by hostspec from boot.kernelModules\n" + sb, 0644, 0, 0);
+        }
+    }
+
+    /** Parses an octal mode such as {@code "0644"} or {@code "4755"}; null means 0644. */
+    static int parseMode(String mode, String path) {
+        if (mode == null || mode.isBlank()) {
+            return 0644;
+        }
+        if (!mode.matches("[0-7]{3,4}")) {
+            throw new IllegalArgumentException("mode of " + path + " is not octal: '" + mode + "'");
+        }
+        return Integer.parseInt(mode, 8);
+    }
+
+    private static int require(Map<String, Integer> ids, String name, String what) throws IOException {
+        Integer id = ids.get(name);
+        if (id == null) {
+            throw new IOException("no " + what + " named '" + name + "' in the image: declare it in users/groups"
+                    + " or install the package that creates it");
+        }
+        return id;
+    }
+}
