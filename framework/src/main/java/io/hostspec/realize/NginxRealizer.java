@@ -196,7 +196,9 @@ final class NginxRealizer implements Realizer {
         String unit = "nginx-selfsigned-" + name + ".service";
         String script = SystemdRealizer.SCRIPTS + "nginx-selfsigned-" + name + ".sh";
         recipe.pkg("openssl", option);
-        recipe.stateDir(SELF_SIGNED_DIR, option);
+        // the generated pair is state: a switch or a rollback must not replace it
+        recipe.stateDir(cert.substring(0, cert.lastIndexOf('/')), option);
+        recipe.stateDir(key.substring(0, key.lastIndexOf('/')), option);
         recipe.script(script, """
                 #!/bin/sh
                 set -e

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * {@code services.redis.servers.<name>} with the NixOS conventions: unit {@code redis-<name>.service} running as the
  * system user and group {@code redis-<name>}, configuration /etc/redis/redis-<name>.conf, RuntimeDirectory and
- * StateDirectory {@code redis-<name>}. Debian's own redis-server.service is replaced by a no-op so that it neither
+ * StateDirectory {@code redis-<name>}. As in NixOS, the configuration is copied into the state directory before start
+ * (Debian keeps /etc/redis closed to other users, and redis may rewrite its configuration). Debian's own redis-server.service is replaced by a no-op so that it neither
  * runs nor takes port 6379.
  */
 final class RedisRealizer implements Realizer {
@@ -106,7 +107,8 @@ final class RedisRealizer implements Realizer {
 
                 [Service]
                 Type=notify
-                ExecStart=/usr/bin/redis-server /etc/redis/%1$s.conf
+                ExecStartPre=+/usr/bin/install -m 0600 -o %1$s -g %1$s /etc/redis/%1$s.conf /var/lib/%1$s/redis.conf
+                ExecStart=/usr/bin/redis-server /var/lib/%1$s/redis.conf
                 User=%1$s
                 Group=%1$s
                 RuntimeDirectory=%1$s

@@ -10,6 +10,7 @@ import java.util.Map;
 /**
  * {@code systemd.services.<name>}: unit {@code <name>.service} in /etc/systemd/system; a {@code script} becomes
  * ExecStart through /etc/hostspec/scripts/<name>.sh; {@code wantedBy = ["multi-user.target"]} enables it.
+ * Directories named by {@code serviceConfig.StateDirectory} are state (under /var/lib).
  */
 final class SystemdRealizer implements Realizer {
 
@@ -70,6 +71,12 @@ final class SystemdRealizer implements Realizer {
                 b.append("ExecStart=").append(path).append('\n');
             }
             serviceKeys(b, sc);
+            Object stateDirs = sc.get("StateDirectory");
+            for (Object d : stateDirs instanceof List<?> l ? l : stateDirs == null ? List.of() : List.of(stateDirs)) {
+                for (String one : String.valueOf(d).split("\\s+")) {
+                    recipe.stateDir("/var/lib/" + one, u.name("serviceConfig"));
+                }
+            }
             List<String> wantedBy = u.strings("wantedBy");
             if (!wantedBy.isEmpty()) {
                 b.append("\n[Install]\nWantedBy=").append(String.join(" ", wantedBy)).append('\n');

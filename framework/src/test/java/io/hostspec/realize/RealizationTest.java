@@ -170,7 +170,8 @@ class RealizationTest {
 
                 [Service]
                 Type=notify
-                ExecStart=/usr/bin/redis-server /etc/redis/redis-xo.conf
+                ExecStartPre=+/usr/bin/install -m 0600 -o redis-xo -g redis-xo /etc/redis/redis-xo.conf /var/lib/redis-xo/redis.conf
+                ExecStart=/usr/bin/redis-server /var/lib/redis-xo/redis.conf
                 User=redis-xo
                 Group=redis-xo
                 RuntimeDirectory=redis-xo
