@@ -151,4 +151,25 @@ class XoaGoldenTest {
         assertTrue(recipe.options().get("users.users.admin.isNormalUser").get(0)
                 .startsWith("vm-images/hosts/xoa.toml:"));
     }
+
+    @Test
+    void withoutTlsAndSshOnlyPort80IsOpenAndNginxProxiesPlainHttp(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path host = tmp.resolve("plain.toml");
+        Files.writeString(host, """
+                imports = ["core/base", "xo/xoa"]
+                "nixoa.xo.enable" = true
+                "nixoa.xo.tls.enable" = false
+                "services.openssh.enable" = false
+                """);
+        ModuleSystem ms = ModuleSystem.create(tmp, List.of(root.resolve("vm-images/modules")),
+                Realization.builtIns());
+        Recipe r = Realization.realize(ms.evaluate(List.of(ms.load(host.toString(), new Provenance("test", 1)))));
+        assertTrue(r.nftables().contains("tcp dport { 80 } accept"), r.nftables());
+        String site = r.files().get("/etc/nginx/sites-enabled/xo.conf").content();
+        assertFalse(site.contains("ssl"), site);
+        assertTrue(site.contains("proxy_pass http://127.0.0.1:3000;"), site);
+        assertFalse(r.units().containsKey("nginx-selfsigned-xo.service"));
+        assertFalse(r.packages().contains("openssh-server"));
+    }
 }
