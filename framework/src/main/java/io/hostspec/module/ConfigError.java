@@ -29,7 +29,12 @@ public record ConfigError(Kind kind, String message, List<Provenance> where) {
         /** Options refer to each other in a cycle. */
         CYCLE,
         /** Two modules declare the same option. */
-        DUPLICATE_DECLARATION
+        DUPLICATE_DECLARATION,
+        /**
+         * The configuration evaluates but cannot be realized, like a failed NixOS assertion (a user in a group nobody
+         * declares, a TLS virtual host without a certificate).
+         */
+        ASSERTION
     }
 
     @Override

@@ -3,20 +3,56 @@ package io.hostspec.realize;
 import io.hostspec.module.Config;
 import io.hostspec.module.OptionDecl;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Placeholder until the realizers land: no built-in options, nothing realized. */
+/**
+ * The built-in realizers, one per area of SPEC section 2, and the one way to turn an evaluated configuration into a
+ * {@link Recipe}. Their option declarations form the built-in namespace every host can use without imports (pass
+ * {@link #builtIns()} to {@link io.hostspec.module.ModuleSystem#create}).
+ *
+ * <p>Realizers run in a fixed order: services first (they add users, packages and ports), then users, and the firewall
+ * last so that it sees every port the services opened.
+ */
 public final class Realization {
+
+    private static final List<Realizer> REALIZERS = List.of(
+            new NetworkingRealizer(),
+            new SystemRealizer(),
+            new EnvironmentRealizer(),
+            new SystemdRealizer(),
+            new OpensshRealizer(),
+            new RedisRealizer(),
+            new NginxRealizer(),
+            new UsersRealizer(),
+            new FirewallRealizer());
+
     private Realization() {
     }
 
-    /** The built-in namespace. */
-    public static List<OptionDecl> builtIns() {
-        return List.of();
+    /** The built-in realizers in the order they run. */
+    public static List<Realizer> realizers() {
+        return REALIZERS;
     }
 
-    /** Realizes a configuration. */
+    /** Every built-in realizer's option declarations: the always-declared built-in namespace. */
+    public static List<OptionDecl> builtIns() {
+        List<OptionDecl> out = new ArrayList<>();
+        REALIZERS.forEach(r -> out.addAll(r.options()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Runs every built-in realizer on a configuration evaluated with {@link #builtIns()}.
+     *
+     * @throws io.hostspec.module.ConfigException when the configuration cannot be realized; the errors name the
+     *                                            options involved and the file:line of their definitions
+     */
     public static Recipe realize(Config config) {
-        throw new UnsupportedOperationException("realizers not merged yet");
+        RecipeBuilder recipe = RecipeBuilder.forConfig(config);
+        for (Realizer r : REALIZERS) {
+            r.realize(config, recipe);
+        }
+        return recipe.build();
     }
 }

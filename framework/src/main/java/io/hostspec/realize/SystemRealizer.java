@@ -1,0 +1,80 @@
+package io.hostspec.realize;
+
+import io.hostspec.module.Config;
+import io.hostspec.module.OptionDecl;
+import io.hostspec.module.Types;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code time.timeZone}, {@code i18n.defaultLocale}, {@code boot.kernelModules}, {@code boot.kernel.sysctl} and
+ * {@code virtualisation.{memorySize, cores, vlans}} (the NixOS qemu-vm names and defaults).
+ */
+final class SystemRealizer implements Realizer {
+
+    static final String TIMEZONE_UNIT = "hostspec-timezone.service";
+
+    @Override
+    public List<OptionDecl> options() {
+        return new Declarations("system")
+                .add("time.timeZone", Types.nullOr(Types.str()), null,
+                        "The time zone, e.g. \"Europe/Paris\"; null keeps the image's default (UTC).")
+                .add("i18n.defaultLocale", Types.str(), "C.UTF-8",
+                        "The default locale (LANG). Locales other than C.* and POSIX install locales-all.")
+                .add("boot.kernelModules", Types.listOf(Types.str()), List.of(), "Kernel modules loaded at boot.")
+                .add("boot.kernel.sysctl", Types.attrsOf(Types.anything()), Map.of(),
+                        "Kernel parameters set at boot; true/false are written as 1/0.")
+                .add("virtualisation.memorySize", Types.integer(), 1024L, "The VM's memory in MiB.")
+                .add("virtualisation.cores", Types.integer(), 1L, "The VM's number of virtual CPUs.")
+                .add("virtualisation.vlans", Types.listOf(Types.integer()), List.of(1L),
+                        "The virtual LANs the VM is connected to.")
+                .list();
+    }
+
+    @Override
+    public void realize(Config config, RecipeBuilder recipe) {
+        String tz = config.str("time.timeZone");
+        if (tz != null) {
+            // /etc/localtime is a symlink, which a recipe file cannot express: a oneshot sets it early at boot.
+            recipe.pkg("tzdata", "time.timeZone");
+            recipe.file("/etc/timezone", tz + "\n", "time.timeZone");
+            recipe.script("/etc/hostspec/scripts/hostspec-timezone.sh", "#!/bin/sh\nset -e\nln -sfn /usr/share/zoneinfo/"
+                    + tz + " /etc/localtime\n", "time.timeZone");
+            recipe.unit(TIMEZONE_UNIT, """
+                    [Unit]
+                    Description=Set the time zone from /etc/timezone
+                    DefaultDependencies=no
+                    Before=sysinit.target
+
+                    [Service]
+                    Type=oneshot
+                    RemainAfterExit=yes
+                    ExecStart=/etc/hostspec/scripts/hostspec-timezone.sh
+
+                    [Install]
+                    WantedBy=sysinit.target
+                    """, List.of("sysinit.target"), false, "time.timeZone");
+        }
+        String locale = config.str("i18n.defaultLocale");
+        recipe.file("/etc/default/locale", "LANG=" + locale + "\n", "i18n.defaultLocale");
+        if (!locale.startsWith("C.") && !locale.equals("C") && !locale.equals("POSIX")) {
+            recipe.pkg("locales-all", "i18n.defaultLocale");
+        }
+        for (String m : config.strings("boot.kernelModules")) {
+            recipe.kernelModule(m, "boot.kernelModules");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sysctl = (Map<String, Object>) config.get("boot.kernel.sysctl");
+        sysctl.forEach((k, v) -> recipe.sysctl(k, v instanceof Boolean b ? (b ? "1" : "0") : String.valueOf(v),
+                "boot.kernel.sysctl"));
+        TreeSet<Integer> vlans = new TreeSet<>();
+        @SuppressWarnings("unchecked")
+        List<Long> vl = (List<Long>) config.get("virtualisation.vlans");
+        vl.forEach(v -> vlans.add(v.intValue()));
+        recipe.hardware(new Recipe.Hardware((int) config.integer("virtualisation.memorySize"),
+                (int) config.integer("virtualisation.cores"), vlans),
+                "virtualisation.memorySize", "virtualisation.cores", "virtualisation.vlans");
+    }
+}
