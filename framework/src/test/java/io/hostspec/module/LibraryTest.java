@@ -210,6 +210,7 @@ class LibraryTest {
         private static final Pattern HOST_FROM = Pattern.compile("the host \"([^\"]+)\" from \"([^\"]+)\"");
         private static final Pattern CONFIGURED = Pattern.compile("the host \"([^\"]+)\" is configured with:");
         private static final Pattern OPTION = Pattern.compile("the option \"([^\"]+)\" of \"([^\"]+)\" is \"(.*)\"");
+        private static final Pattern KEYWORD = Pattern.compile("^(Given|When|Then|And|But|\\*) (.*)$");
         private static final Pattern REJECTED = Pattern.compile(
                 "the configuration of \"([^\"]+)\" is rejected with \"(.*)\"");
 
@@ -277,7 +278,7 @@ class LibraryTest {
             List<String> header = null;
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
-                Matcher kw = Pattern.compile("^(Given|When|Then|And|But|\\*) (.*)$").matcher(line);
+                Matcher kw = KEYWORD.matcher(line);
                 if (line.startsWith("Scenario:") || line.startsWith("Scenario Outline:")) {
                     if (name != null && !outline) {
                         out.add(new Scenario(name, file, List.copyOf(steps)));
@@ -305,6 +306,7 @@ class LibraryTest {
                         out.add(new Scenario(name + " " + cells, file, List.copyOf(filled)));
                     }
                 } else if (kw.matches() && name != null) {
+                    int stepLine = i + 1;
                     String doc = null;
                     int docLine = 0;
                     if (i + 1 < lines.size() && lines.get(i + 1).strip().equals("\"\"\"")) {
@@ -319,7 +321,7 @@ class LibraryTest {
                         doc = b.toString();
                         i = j;
                     }
-                    steps.add(new Step(kw.group(2), lineNumberOf(lines, kw.group(0), i), doc, docLine));
+                    steps.add(new Step(kw.group(2), stepLine, doc, docLine));
                 }
             }
             if (name != null && !outline) {
@@ -327,10 +329,6 @@ class LibraryTest {
             }
             assertFalse(out.isEmpty(), "no scenarios in " + file);
             return out;
-        }
-
-        private static int lineNumberOf(List<String> lines, String stripped, int guess) {
-            return lines.get(guess).strip().equals(stripped) ? guess + 1 : 0;
         }
     }
 
