@@ -6,9 +6,20 @@ Feature: Composing modules: priorities, overrides, conflicts, references and err
 
   Scenario: An option nobody defines has its declared default
     Given a host "web"
-    Then the option "networking.hostName" of "web" is "nixos"
-    And the option "networking.firewall.enable" of "web" is "true"
+    Then the option "networking.firewall.enable" of "web" is "true"
     And the option "networking.firewall.allowedTCPPorts" of "web" is "[]"
+    And the option "i18n.defaultLocale" of "web" is "C.UTF-8"
+
+  Scenario: The scenario's host name is the host name unless a module sets one, even with mkDefault
+    Given a host "web"
+    And the host "db" is configured with:
+      """
+      [[config]]
+      priority = "default"
+      "networking.hostName" = "database"
+      """
+    Then the option "networking.hostName" of "web" is "web"
+    And the option "networking.hostName" of "db" is "database"
 
   Scenario: A plain definition beats mkDefault
     Given the host "h" is configured with:

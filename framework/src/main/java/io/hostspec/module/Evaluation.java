@@ -66,7 +66,8 @@ final class Evaluation {
             }
             OptionTree.Node n = tree.find(path);
             if (n == null || !n.isLeaf()) {
-                errors.add(undeclared(path, c.where(), "The condition `if = \"" + c.option() + "\"'"));
+                errors.add(undeclared(path, c.where(), "It is named by the condition `if = \"" + c.option()
+                        + "\"' at " + c.where()));
             } else if (!n.decl.type().name().equals("bool")) {
                 errors.add(new ConfigError(ConfigError.Kind.TYPE, c.where() + ": `if' must name a bool option, but `"
                         + c.option() + "' is of type " + n.decl.type().name() + " (declared at "

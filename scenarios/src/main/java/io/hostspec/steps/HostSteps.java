@@ -38,14 +38,17 @@ public final class HostSteps {
         world.hosts().addText(name, toml, at.file(), at.line());
     }
 
-    /** Compares an option's final value, written as TOML without quotes around strings. */
-    @Then("the option {string} of {string} is {string}")
+    /**
+     * Compares an option's final value, written as TOML without quotes around strings. The value is matched up to the
+     * last quote of the line, so it may hold quotes itself: {@code is "["git", "vim"]"}.
+     */
+    @Then("^the option \"([^\"]*)\" of \"([^\"]*)\" is \"(.*)\"$")
     public void optionIs(String option, String host, String expected) {
         world.hosts().assertOption(host, option, expected);
     }
 
     /** Expects the host's modules to be rejected with a message containing the text. */
-    @Then("the configuration of {string} is rejected with {string}")
+    @Then("^the configuration of \"([^\"]*)\" is rejected with \"(.*)\"$")
     public void rejected(String host, String text) {
         world.hosts().assertRejected(host, text);
     }
