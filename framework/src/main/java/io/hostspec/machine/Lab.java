@@ -1,0 +1,181 @@
+package io.hostspec.machine;
+
+import io.hostspec.machine.internal.RunDirectory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Owns the machines of one scenario and the private run directory holding their sockets, overlays and logs.
+ * Parallelism of the machine layer lives here: {@link #startAll()} boots every machine at once. {@link #close()}
+ * closes machines in reverse order of addition, keeps going past failures and deletes the run directory.
+ */
+public final class Lab implements AutoCloseable {
+
+    private final RunDirectory run;
+    private final Map<String, Machine> machines = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile boolean closed;
+
+    private Lab(RunDirectory run) {
+        this.run = run;
+    }
+
+    /**
+     * Creates a lab with a fresh run directory under {@code ${java.io.tmpdir}/hostspec-runs}, reaping runs that dead
+     * JVMs left behind (their QEMU processes are killed by pid).
+     *
+     * @return an empty lab
+     */
+    public static Lab create() {
+        return new Lab(RunDirectory.create());
+    }
+
+    /**
+     * Adds a machine (not started; it boots on {@link #startAll()}, {@link Machine#start()} or its first command).
+     *
+     * @param spec the machine's spec
+     * @return the machine
+     * @throws IllegalArgumentException when a machine of that name exists
+     */
+    public Machine add(MachineSpec spec) {
+        if (closed) {
+            throw new IllegalStateException("the lab is closed");
+        }
+        synchronized (machines) {
+            if (machines.containsKey(spec.name())) {
+                throw new IllegalArgumentException("a machine named '" + spec.name() + "' already exists in this lab");
+            }
+            Machine machine = new Machine(spec, run);
+            machines.put(spec.name(), machine);
+            return machine;
+        }
+    }
+
+    /**
+     * Looks a machine up by name.
+     *
+     * @param name the host name
+     * @return the machine
+     * @throws IllegalArgumentException naming the known hosts when there is none of that name
+     */
+    public Machine machine(String name) {
+        Machine machine = machines.get(name);
+        if (machine == null) {
+            throw new IllegalArgumentException("no host named '" + name + "' in this scenario; known hosts: "
+                    + (machines.isEmpty() ? "(none)" : String.join(", ", machines.keySet())));
+        }
+        return machine;
+    }
+
+    /** @return the machines in order of addition */
+    public List<Machine> machines() {
+        synchronized (machines) {
+            return List.copyOf(machines.values());
+        }
+    }
+
+    /** @return the run directory (sockets, overlays, logs); deleted on close */
+    public Path runDirectory() {
+        return run.path();
+    }
+
+    /** Starts every machine in parallel and waits for all agents, bounded by {@link Timeouts#boot()}. */
+    public void startAll() {
+        startAll(Timeouts.boot());
+    }
+
+    /**
+     * Starts every machine in parallel and waits until each agent answers.
+     *
+     * @param timeout bound for each machine's agent
+     * @throws MachineException the first failure, with the others attached as suppressed
+     */
+    public void startAll(Duration timeout) {
+        List<Machine> all = machines();
+        if (all.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(all.size(), runnable -> {
+            Thread thread = new Thread(runnable, "hostspec-lab-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Machine machine : all) {
+                futures.add(pool.submit(() -> {
+                    machine.start();
+                    machine.waitForAgent(timeout);
+                }));
+            }
+            RuntimeException first = null;
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    RuntimeException failure = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getCause());
+                    if (first == null) {
+                        first = failure;
+                    } else {
+                        first.addSuppressed(failure);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting machines", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Closes every machine in reverse order of addition, then deletes the run directory. A failing close does not
+     * stop the others; failures are thrown at the end, later ones attached as suppressed. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Machine> reversed = new ArrayList<>(machines());
+        Collections.reverse(reversed);
+        RuntimeException first = null;
+        for (Machine machine : reversed) {
+            try {
+                machine.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            run.close();
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.hostspec.machine;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+/**
+ * The one retry primitive of the machine layer: a named Awaitility wait that polls a probe, stops at once when the
+ * machine reaches a terminal state (the fail-fast check throws, or the probe throws), and on timeout reports what
+ * was expected, what was last seen and for how long it waited.
+ */
+final class Wait {
+
+    /** What one poll saw. */
+    record Observation(boolean satisfied, String seen) {
+        static Observation satisfied(String seen) {
+            return new Observation(true, seen);
+        }
+
+        static Observation notYet(String seen) {
+            return new Observation(false, seen);
+        }
+    }
+
+    /** One poll; gets the time left so commands inside never outlive the wait. */
+    @FunctionalInterface
+    interface Probe {
+        Observation poll(Duration remaining);
+    }
+
+    static final Duration FIRST_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
+
+    private Wait() {
+    }
+
+    /**
+     * Polls until the probe is satisfied.
+     *
+     * @param host     machine name, for messages
+     * @param name     the wait's name, e.g. {@code unit nginx.service active on web}
+     * @param expected what satisfies it, in words
+     * @param timeout  the bound
+     * @param failFast throws a {@link RuntimeException} when waiting is pointless (QEMU exited)
+     * @param probe    one poll
+     * @param evidence extra evidence for the timeout message (console tail), evaluated only on failure
+     * @return what the satisfying poll saw
+     */
+    static String until(String host, String name, String expected, Duration timeout, Runnable failFast, Probe probe,
+                        Supplier<String> evidence) {
+        AtomicReference<String> lastSeen = new AtomicReference<>("(nothing: no poll completed)");
+        AtomicInteger polls = new AtomicInteger();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Awaitility.await(name)
+                    .atMost(timeout)
+                    .pollInSameThread()
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval((count, previous) -> {
+                        Duration next = count <= 1 ? FIRST_INTERVAL : previous.multipliedBy(2);
+                        return next.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : next;
+                    })
+                    .failFast(failFast::run)
+                    .until(() -> {
+                        Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                        Observation observation = probe.poll(remaining.isZero() ? Duration.ofMillis(1) : remaining);
+                        polls.incrementAndGet();
+                        lastSeen.set(observation.seen());
+                        return observation.satisfied();
+                    });
+            return lastSeen.get();
+        } catch (TerminalFailureException e) {
+            if (e.getCause() instanceof RuntimeException terminal) {
+                throw terminal;
+            }
+            throw new MachineException(host, "[" + host + "] gave up waiting for: " + name + ": " + e.getMessage(), null, e);
+        } catch (ConditionTimeoutException e) {
+            throw new MachineException(host, "[" + host + "] timed out after " + LogSection.seconds(timeout)
+                    + " waiting for: " + name
+                    + "\n  expected:  " + expected
+                    + "\n  last seen: " + lastSeen.get() + " (" + polls.get() + " polls)"
+                    + evidence.get(), null, e);
+        }
+    }
+}
