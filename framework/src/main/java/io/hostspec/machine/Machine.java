@@ -5,6 +5,7 @@ import io.hostspec.machine.internal.ChannelClosedException;
 import io.hostspec.machine.internal.ChannelException;
 import io.hostspec.machine.internal.ChannelTimeoutException;
 import io.hostspec.machine.internal.GuestAgent;
+import io.hostspec.machine.internal.HostClock;
 import io.hostspec.machine.internal.Qmp;
 import io.hostspec.machine.internal.QemuCommand;
 import io.hostspec.machine.internal.QemuLauncher;
@@ -98,11 +99,16 @@ public final class Machine implements AutoCloseable {
         }
         try (LogSection section = LogSection.open(name(), "launch QEMU")) {
             try {
+                // Connections of a previous QEMU (crashed, killed or shut down) point at dead sockets.
+                closeAgent();
+                closeQmp();
                 createOverlayOnce();
                 String accel = AccelerationProbe.accelerator(spec.image().kernel(), spec.image().initrd(), dir);
                 Files.deleteIfExists(qmpSocket);
                 Files.deleteIfExists(agentSocket);
-                String cmdline = ("root=/dev/vda rw console=ttyS0 " + spec.kernelCmdlineExtra()).strip();
+                String clock = accel.equals("tcg") ? HostClock.tscKhz().stream()
+                        .mapToObj(khz -> "tsc_early_khz=" + khz + " ").findFirst().orElse("") : "";
+                String cmdline = ("root=/dev/vda rw console=ttyS0 " + clock + spec.kernelCmdlineExtra()).strip();
                 QemuCommand command = new QemuCommand(accel, spec.memoryMiB(), spec.cores(), spec.image().kernel(),
                         spec.image().initrd(), cmdline, overlay, qmpSocket, agentSocket, consoleLog,
                         spec.extraQemuArgs(), Optional.empty());
@@ -191,41 +197,40 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Reboots the guest (the agent asks it to) and waits until it is back: the agent answers from a new boot.
+     * Reboots the guest and waits until its agent answers from the new boot. The guest shuts down cleanly (the agent
+     * asks it to reboot); microvm cannot warm-reset, so QEMU exits at the reset and is relaunched on the same overlay.
      *
-     * @throws MachineException when QEMU exits or the guest does not come back within {@link Timeouts#boot()}
+     * @throws MachineException when QEMU fails, or the guest does not go down within {@link Timeouts#SHUTDOWN} or come
+     *                          back within {@link Timeouts#boot()}
      */
-    public void reboot() {
+    public synchronized void reboot() {
         try (LogSection section = LogSection.open(name(), "reboot")) {
             try {
                 String oldBoot = succeed("cat /proc/sys/kernel/random/boot_id").strip();
+                Process qemu = process;
                 synchronized (agentLock) {
                     withAgent("requesting a reboot", a -> {
                         a.shutdown("reboot");
                         return null;
                     });
                     closeAgent();
-                    Wait.until(name(), name() + " is back from reboot", "the agent answering from a boot id other than "
-                                    + oldBoot, Timeouts.boot(), this::failIfQemuExited,
-                            remaining -> {
-                                Wait.Observation synced = trySyncAgent();
-                                if (!synced.satisfied()) {
-                                    return synced;
-                                }
-                                try {
-                                    String boot = new String(agent.exec("/bin/cat",
-                                            List.of("/proc/sys/kernel/random/boot_id"), Timeouts.PROTOCOL_CALL).stdout(),
-                                            StandardCharsets.UTF_8).strip();
-                                    if (boot.equals(oldBoot)) {
-                                        closeAgent(); // the old system is still going down
-                                        return Wait.Observation.notYet("agent still answering from the old boot " + oldBoot);
-                                    }
-                                    return Wait.Observation.satisfied("new boot " + boot);
-                                } catch (ChannelException e) {
-                                    closeAgent();
-                                    return Wait.Observation.notYet("agent went away: " + e.getMessage());
-                                }
-                            }, this::consoleEvidence);
+                }
+                Wait.until(name(), "guest of " + name() + " goes down for reboot", "QEMU exiting with code 0 at the reset",
+                        Timeouts.SHUTDOWN, () -> { }, remaining -> {
+                            if (qemu.isAlive()) {
+                                return Wait.Observation.notYet("QEMU still running (guest shutting down)");
+                            }
+                            if (qemu.exitValue() != 0) {
+                                throw exited(qemu, " during the reboot", null);
+                            }
+                            return Wait.Observation.satisfied("QEMU exited with code 0");
+                        }, this::consoleEvidence);
+                start();
+                waitForAgent(Timeouts.boot());
+                String newBoot = succeed("cat /proc/sys/kernel/random/boot_id").strip();
+                if (newBoot.equals(oldBoot)) {
+                    throw new MachineException(name(), "[" + name() + "] reboot did not happen: boot id still " + oldBoot,
+                            null, null);
                 }
             } catch (RuntimeException e) {
                 throw section.failed(e);

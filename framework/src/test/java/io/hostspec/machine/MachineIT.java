@@ -144,6 +144,9 @@ class MachineIT {
         long t0 = System.nanoTime();
         machine.reboot();
         System.out.printf("MEASURE reboot to agent-ready: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        if (Boolean.getBoolean("it.showConsole")) {
+            machine.consoleTail(200).forEach(line -> System.out.println("CONSOLE " + line));
+        }
         assertNotEquals(before, machine.succeed("cat /proc/sys/kernel/random/boot_id"));
         assertTrue(machine.isRunning());
     }

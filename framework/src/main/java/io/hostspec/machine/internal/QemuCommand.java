@@ -56,6 +56,9 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
                 "-m", Integer.toString(memoryMiB),
                 "-smp", Integer.toString(cores),
                 "-nodefaults", "-no-user-config", "-nographic",
+                // microvm cannot warm-reset (the rebooted kernel hangs calibrating its timer), so a guest reboot
+                // makes QEMU exit and the machine relaunches it on the same overlay.
+                "-no-reboot",
                 "-kernel", kernel.toString(),
                 "-initrd", initrd.toString(),
                 "-append", kernelCmdline,
