@@ -553,6 +553,29 @@ public final class Machine implements AutoCloseable {
                 "test -S " + Shell.quote(path) + " && ss -Hxl | grep -qF -- " + Shell.quote(path + " "), timeout);
     }
 
+    /**
+     * Runs a command until its standard output is accepted, e.g. until {@code stat} shows the wanted owner. The
+     * failure says what was expected and the last output seen.
+     *
+     * @param name     the wait's name, e.g. {@code unix socket /run/x.sock on web}
+     * @param expected what an accepted output looks like, in words
+     * @param command  the shell command observing the guest
+     * @param accept   decides whether an output satisfies the wait
+     * @param timeout  the bound
+     * @return the accepted output
+     * @throws MachineException on timeout (with the last output) or when QEMU exits
+     */
+    public String waitForOutput(String name, String expected, String command,
+                                java.util.function.Predicate<String> accept, Duration timeout) {
+        return timed(name, () -> Wait.until(name(), name, expected, timeout, this::failIfQemuExited, remaining -> {
+            ExecResult result = execute(command, remaining);
+            String seen = result.stdout().strip();
+            String shown = seen.isEmpty() ? "(no output, exit " + result.exitCode() + ")" : tailOf(seen);
+            return accept.test(result.stdout()) ? Wait.Observation.satisfied(seen)
+                    : Wait.Observation.notYet(shown);
+        }, this::consoleEvidence));
+    }
+
     private void waitForCheck(String name, String expected, String check, Duration timeout) {
         timed(name, () -> Wait.until(name(), name, expected, timeout, this::failIfQemuExited, remaining -> {
             ExecResult result = execute(check, remaining);

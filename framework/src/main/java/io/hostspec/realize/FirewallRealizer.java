@@ -87,7 +87,7 @@ final class FirewallRealizer implements Realizer {
                 .append("    ct state established,related accept\n")
                 .append("    ct state invalid drop\n")
                 .append("    ip protocol icmp accept\n")
-                .append("    ip6 nexthdr ipv6-icmp accept\n");
+                .append("    ip6 nexthdr icmpv6 accept\n"); // a keyword: protocol names need /etc/protocols, absent at early boot
         if (!tcp.isEmpty()) {
             b.append("    tcp dport { ").append(join(tcp)).append(" } accept\n");
         }

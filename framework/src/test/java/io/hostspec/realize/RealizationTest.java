@@ -90,7 +90,7 @@ class RealizationTest {
                     ct state established,related accept
                     ct state invalid drop
                     ip protocol icmp accept
-                    ip6 nexthdr ipv6-icmp accept
+                    ip6 nexthdr icmpv6 accept
                     tcp dport { 80, 443 } accept
                     udp dport { 53 } accept
                     ip saddr 198.18.0.0/15 tcp dport 9100 accept

@@ -3,23 +3,31 @@ package io.hostspec.steps;
 import io.hostspec.host.Hosts;
 import io.hostspec.host.Project;
 import io.hostspec.host.ScenarioHosts;
+import io.hostspec.image.ImageBuilder;
+import io.hostspec.lab.ScenarioLab;
 import io.hostspec.module.Provenance;
 
 import java.nio.file.Path;
 
 /**
- * Per-scenario state shared by the step classes (injected by PicoContainer): the scenario's hosts. Evaluation results
- * are shared across scenarios through one {@link Hosts} per JVM.
+ * Per-scenario state shared by the step classes (injected by PicoContainer): the scenario's lab. Evaluations and
+ * images are shared across scenarios through one {@link Hosts} and one {@link ImageBuilder} per JVM.
  */
 public final class World {
 
     private static final Hosts HOSTS = new Hosts(Project.current());
+    private static final ImageBuilder IMAGES = ImageBuilder.create();
 
-    private final ScenarioHosts hosts = new ScenarioHosts(HOSTS);
+    private final ScenarioLab lab = new ScenarioLab(HOSTS, IMAGES);
+
+    /** The scenario's lab: its hosts and their machines. */
+    public ScenarioLab lab() {
+        return lab;
+    }
 
     /** The hosts this scenario declares. */
     public ScenarioHosts hosts() {
-        return hosts;
+        return lab.declarations();
     }
 
     /** The file:line of the step being run, relative to the project root. */

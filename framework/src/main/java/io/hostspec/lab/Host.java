@@ -1,0 +1,145 @@
+package io.hostspec.lab;
+
+import io.hostspec.host.EvaluatedHost;
+import io.hostspec.machine.ExecResult;
+import io.hostspec.machine.Machine;
+import io.hostspec.machine.Shell;
+import io.hostspec.machine.Timeouts;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A running host of a scenario: its machine plus the configuration it was built from. Its assertions wait up to the
+ * one configurable default ({@link Timeouts#waitDefault()}), fail fast when the machine dies, and say what they
+ * expected, what they last saw and how long they waited, with the serial console's tail.
+ */
+public final class Host {
+
+    /** Lines of the serial console attached to a failure. */
+    public static final int CONSOLE_LINES = 50;
+
+    private final Machine machine;
+    private final EvaluatedHost evaluated;
+
+    Host(Machine machine, EvaluatedHost evaluated, ScenarioLab lab) {
+        this.machine = machine;
+        this.evaluated = evaluated;
+    }
+
+    /** The machine, for everything the NixOS-driver-like API offers. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The configuration and recipe the host was built from. */
+    public EvaluatedHost evaluated() {
+        return evaluated;
+    }
+
+    /** The host's name. */
+    public String name() {
+        return machine.name();
+    }
+
+    /** Runs a command that must exit 0. */
+    public ExecResult succeed(String command) {
+        ExecResult r = machine.execute(command);
+        if (!r.succeeded()) {
+            throw new AssertionError("[" + name() + "] expected `" + command + "' to succeed, but it exited "
+                    + r.exitCode() + output(r) + console());
+        }
+        return r;
+    }
+
+    /** Runs a command that must exit non-zero. */
+    public ExecResult fail(String command) {
+        ExecResult r = machine.execute(command);
+        if (r.succeeded()) {
+            throw new AssertionError("[" + name() + "] expected `" + command + "' to fail, but it exited 0"
+                    + output(r));
+        }
+        return r;
+    }
+
+    /** Retries a command until it exits 0, within the default wait. */
+    public ExecResult eventuallySucceeds(String command) {
+        long start = System.nanoTime();
+        String out = machine.waitUntilSucceeds(command, Timeouts.waitDefault());
+        return new ExecResult(command, 0, out, "", Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Waits until the unit is active; fails at once when it fails. */
+    public void waitForUnit(String unit) {
+        machine.waitForUnit(unit, Timeouts.waitDefault());
+    }
+
+    /** Waits until the unit's ActiveState is {@code inactive}. */
+    public void waitForUnitInactive(String unit) {
+        waitForUnitState(unit, "inactive");
+    }
+
+    /** Waits until the unit's ActiveState is {@code failed}. */
+    public void waitForUnitFailed(String unit) {
+        waitForUnitState(unit, "failed");
+    }
+
+    private void waitForUnitState(String unit, String state) {
+        machine.waitForOutput("unit " + unit + " " + state + " on " + name(), "ActiveState=" + state,
+                "systemctl show --property=ActiveState " + Shell.quote(unit),
+                out -> out.strip().equals("ActiveState=" + state), Timeouts.waitDefault());
+    }
+
+    /** Waits until something listens on the TCP port. */
+    public void waitForOpenPort(int port) {
+        machine.waitForOpenPort(port, Timeouts.waitDefault());
+    }
+
+    /** Waits until the file exists and contains the text. */
+    public void assertFileContains(String path, String text) {
+        machine.waitForOutput("file " + path + " containing \"" + text + "\" on " + name(),
+                "the file exists and contains \"" + text + "\"",
+                "cat " + Shell.quote(path) + " 2>&1 | tail -c 2000", out -> out.contains(text), Timeouts.waitDefault());
+    }
+
+    /**
+     * Waits until a unix socket exists at the path with the owner ({@code user} or {@code user:group}) and the octal
+     * mode (e.g. {@code 770}).
+     */
+    public void assertUnixSocket(String path, String owner, String mode) {
+        String want = "socket " + (owner.contains(":") ? owner : owner + ":*") + " " + mode;
+        machine.waitForOutput("unix socket " + path + " on " + name(), want,
+                "stat -c '%F %U:%G %a' " + Shell.quote(path) + " 2>&1",
+                out -> socketMatches(out.strip(), owner, mode), Timeouts.waitDefault());
+    }
+
+    static boolean socketMatches(String stat, String owner, String mode) {
+        String[] parts = stat.split(" ");
+        if (parts.length != 3 || !parts[0].equals("socket") || !parts[2].equals(mode)) {
+            return false;
+        }
+        return owner.contains(":") ? parts[1].equals(owner) : parts[1].startsWith(owner + ":");
+    }
+
+    /** Waits until the user exists and is a member of the group. */
+    public void assertUserInGroup(String user, String group) {
+        machine.waitForOutput("user " + user + " in group " + group + " on " + name(), "groups containing " + group,
+                "id -nG " + Shell.quote(user) + " 2>&1",
+                out -> List.of(out.strip().split("\\s+")).contains(group), Timeouts.waitDefault());
+    }
+
+    private String output(ExecResult r) {
+        return "\n  stdout: " + ScenarioLab.tail(r.stdout()).replace("\n", "\n          ")
+                + "\n  stderr: " + ScenarioLab.tail(r.stderr()).replace("\n", "\n          ");
+    }
+
+    private String console() {
+        List<String> lines = machine.consoleTail(CONSOLE_LINES);
+        return "\n  serial console (last " + lines.size() + " lines):\n    " + String.join("\n    ", lines);
+    }
+
+    @Override
+    public String toString() {
+        return "Host[" + name() + "]";
+    }
+}

@@ -1,0 +1,156 @@
+package io.hostspec.lab;
+
+import io.hostspec.host.EvaluatedHost;
+import io.hostspec.host.Hosts;
+import io.hostspec.host.ScenarioHosts;
+import io.hostspec.image.BuiltImage;
+import io.hostspec.image.ImageBuilder;
+import io.hostspec.machine.ExecResult;
+import io.hostspec.machine.Lab;
+import io.hostspec.machine.Machine;
+import io.hostspec.machine.MachineSpec;
+import io.hostspec.machine.Timeouts;
+import io.hostspec.realize.Recipe;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One scenario's hosts, from declaration to running machines: hosts are declared, evaluated when first asserted on,
+ * built into images and booted lazily on first use ({@link #host(String)}), or all at once in parallel
+ * ({@link #startAll()}). Remembers the output of the last command for the output assertions. Closing it stops every
+ * machine it started. This is the Java API the Gherkin steps call, one call per step.
+ */
+public final class ScenarioLab implements AutoCloseable {
+
+    private final ScenarioHosts declarations;
+    private final Hosts hosts;
+    private final ImageBuilder images;
+    private final Map<String, Host> started = new LinkedHashMap<>();
+    private final Map<String, BuiltImage> builtImages = new ConcurrentHashMap<>();
+    private Lab lab;
+    private ExecResult last;
+
+    /** A lab evaluating hosts with {@code hosts} and building their images with {@code images}. */
+    public ScenarioLab(Hosts hosts, ImageBuilder images) {
+        this.hosts = hosts;
+        this.images = images;
+        this.declarations = new ScenarioHosts(hosts);
+    }
+
+    /** The scenario's host declarations (evaluation-only assertions live there). */
+    public ScenarioHosts declarations() {
+        return declarations;
+    }
+
+    /**
+     * The running host of that name: on first use its configuration is evaluated, its image built (or taken from the
+     * cache) and its machine started; commands wait for its guest agent.
+     */
+    public synchronized Host host(String name) {
+        Host host = started.get(name);
+        if (host == null) {
+            EvaluatedHost evaluated = declarations.evaluate(name);
+            Machine machine = lab().add(spec(name, evaluated.recipe()));
+            host = new Host(machine, evaluated, this);
+            started.put(name, host);
+            machine.start();
+        }
+        return host;
+    }
+
+    /** Boots every declared host in parallel and waits until each one's guest agent answers. */
+    public void startAll() {
+        List<String> names = new ArrayList<>(declarations.names());
+        if (names.isEmpty()) {
+            throw new IllegalStateException("no host is declared in this scenario; declare one first, e.g. "
+                    + "Given the host \"xoa\" from \"hosts/xoa\"");
+        }
+        for (String name : names) {
+            host(name);
+        }
+        lab().startAll(Timeouts.boot());
+    }
+
+    /** Runs a command that must succeed on a host and remembers its output. */
+    public ExecResult run(String host, String command) {
+        return remember(host(host).succeed(command));
+    }
+
+    /** Runs a command that must fail (exit non-zero) on a host and remembers its output. */
+    public ExecResult runFailing(String host, String command) {
+        return remember(host(host).fail(command));
+    }
+
+    /** Retries a command on a host until it succeeds (within the default wait) and remembers its output. */
+    public ExecResult runUntilSuccess(String host, String command) {
+        return remember(host(host).eventuallySucceeds(command));
+    }
+
+    private synchronized ExecResult remember(ExecResult result) {
+        last = result;
+        return result;
+    }
+
+    /** The output of the last command a step ran. */
+    public synchronized ExecResult lastResult() {
+        if (last == null) {
+            throw new IllegalStateException("no command has run yet in this scenario; run one first, e.g. "
+                    + "When \"xoa\" runs \"hostname\"");
+        }
+        return last;
+    }
+
+    /** Asserts the last command's standard output contains the text. */
+    public void assertOutputContains(String text) {
+        ExecResult r = lastResult();
+        if (!r.stdout().contains(text)) {
+            throw new AssertionError("expected the output of `" + r.command() + "' to contain \"" + text
+                    + "\", but it was:\n" + tail(r.stdout()));
+        }
+    }
+
+    /** Asserts the last command's standard output, without its trailing newline, is exactly the text. */
+    public void assertOutputIs(String text) {
+        ExecResult r = lastResult();
+        String out = r.stdout().stripTrailing();
+        if (!out.equals(text)) {
+            throw new AssertionError("expected the output of `" + r.command() + "' to be \"" + text
+                    + "\", but it was \"" + out + "\"");
+        }
+    }
+
+    /** The image a host boots, built on first use. */
+    BuiltImage image(String name, Recipe recipe) {
+        return builtImages.computeIfAbsent(name, n -> images.build(recipe));
+    }
+
+    private MachineSpec spec(String name, Recipe recipe) {
+        Recipe.Hardware hw = recipe.hardware();
+        return MachineSpec.of(name, image(name, recipe)).withMemoryMiB(hw.memoryMiB()).withCores(hw.cores());
+    }
+
+    private Lab lab() {
+        if (lab == null) {
+            lab = Lab.create();
+        }
+        return lab;
+    }
+
+    /** Stops every machine this scenario started, in reverse order, and removes their overlays and sockets. */
+    @Override
+    public synchronized void close() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static String tail(String text) {
+        String[] lines = text.split("\n", -1);
+        int from = Math.max(0, lines.length - 20);
+        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+    }
+}
