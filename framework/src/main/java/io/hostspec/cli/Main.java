@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hostspec", mixinStandardHelpOptions = true, version = "hostspec 0.1.0",
         description = "Tests declarative Linux hosts by booting them.",
-        subcommands = {RunCommand.class, EvalCommand.class, OptionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EvalCommand.class, BuildCommand.class, OptionsCommand.class, ShellCommand.class,
+                DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of usage and configuration errors. */

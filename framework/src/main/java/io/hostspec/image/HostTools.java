@@ -201,6 +201,22 @@ public final class HostTools {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean VM_CHECKED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Makes sure the tools of the VM backend are there, once per JVM: installs them as root, otherwise throws with the
+     * exact command to run.
+     */
+    public static void ensureVmBackend() {
+        synchronized (VM_CHECKED) {
+            if (!VM_CHECKED.get()) {
+                vmBackend().ensureInstalled();
+                VM_CHECKED.set(true);
+            }
+        }
+    }
+
     /** Whether this process runs as root. */
     public static boolean isRoot() {
         try {

@@ -4,6 +4,7 @@ import io.hostspec.host.EvaluatedHost;
 import io.hostspec.host.Hosts;
 import io.hostspec.host.ScenarioHosts;
 import io.hostspec.image.BuiltImage;
+import io.hostspec.image.HostTools;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Lab;
@@ -125,6 +126,7 @@ public final class ScenarioLab implements AutoCloseable {
 
     /** The image a host boots, built on first use. */
     BuiltImage image(String name, Recipe recipe) {
+        HostTools.ensureVmBackend();
         return builtImages.computeIfAbsent(name, n -> images.build(recipe));
     }
 
