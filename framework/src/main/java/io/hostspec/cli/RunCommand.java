@@ -73,14 +73,14 @@ final class RunCommand implements Callable<Integer> {
         }
         Path reports = (reportDir == null ? project.root().resolve("reports/out") : reportDir).toAbsolutePath();
         System.setProperty(RunSummary.REPORT_DIR_PROPERTY, reports.toString());
+        System.setProperty("allure.results.directory", reports.resolve("allure-results").toString());
         System.setProperty(Project.ROOT_PROPERTY, project.root().toString());
         if (!project.modulePaths().isEmpty()) {
             System.setProperty(Project.MODULE_PATH_PROPERTY, project.modulePaths().stream()
                     .map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
         }
+        // glue and plugins come from the scenarios' junit-platform.properties, as under mvn verify
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("cucumber.glue", "io.hostspec.steps");
-        params.put("cucumber.publish.quiet", "true");
         if (tags != null) {
             params.put("cucumber.filter.tags", tags);
         }
