@@ -16,6 +16,9 @@ public final class NetTimeouts {
     /** Bound of one probe command in the client guest (ping or one connection attempt, plus agent overhead). */
     public static final Duration PROBE_COMMAND = Duration.ofSeconds(15);
 
+    /** Pause between two connection attempts of {@code canReach}. */
+    public static final Duration RETRY_INTERVAL = Duration.ofMillis(500);
+
     private NetTimeouts() {
     }
 }

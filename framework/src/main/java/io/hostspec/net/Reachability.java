@@ -2,11 +2,16 @@ package io.hostspec.net;
 
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Machine;
-import io.hostspec.machine.MachineException;
+import io.hostspec.machine.LogSection;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
 import io.hostspec.net.PortProbe.Verdict;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +41,8 @@ public final class Reachability {
     }
 
     /**
-     * Waits until the client connects to the target's TCP port.
+     * Waits until the client connects to the target's TCP port. Each attempt runs to its end (bounded by
+     * {@link NetTimeouts#PROBE_COMMAND}), so the wait may overrun the timeout by one attempt.
      *
      * @param client        the client guest
      * @param targetAddress the target's address (or a name the client resolves)
@@ -51,16 +57,48 @@ public final class Reachability {
         String command = connectCommand(targetAddress, port) + "\ncase \"$out\" in *hostspec-rc=0*) ;; *) "
                 + pingCommand(targetAddress) + " >/dev/null 2>&1 && echo 'target answers ping' "
                 + "|| echo 'target does not answer ping';; esac";
-        String output;
-        try {
-            output = client.waitForOutput(name, "a TCP connection accepted (nc -z exit 0)", command,
-                    out -> out.contains("hostspec-rc=0 "), timeout);
-        } catch (MachineException e) {
-            throw new ReachabilityError(client.name(), targetAddress, port, "[" + client.name() + "] expected to reach "
-                    + targetAddress + ":" + port + ", but could not: " + e.getMessage()
-                    + GuestNetwork.addresses(client), e);
+        // Own Awaitility wait rather than Machine.waitForOutput: every try gets the full probe bound (the machine
+        // layer would cut the last try short and report the cut instead of what the connection attempt saw).
+        AtomicReference<String> lastSeen = new AtomicReference<>("(nothing: no attempt completed)");
+        AtomicReference<String> output = new AtomicReference<>();
+        AtomicInteger tries = new AtomicInteger();
+        long start = System.nanoTime();
+        try (LogSection section = LogSection.open(client.name(), name)) {
+            try {
+                Awaitility.await(name)
+                        .atMost(timeout)
+                        .pollInSameThread()
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(NetTimeouts.RETRY_INTERVAL)
+                        .failFast(() -> {
+                            if (!client.isRunning()) {
+                                throw new ReachabilityError(client.name(), targetAddress, port, "[" + client.name()
+                                        + "] stopped running while waiting for: " + name + "; last seen: "
+                                        + lastSeen.get(), null);
+                            }
+                        })
+                        .until(() -> {
+                            ExecResult r = client.execute(command, NetTimeouts.PROBE_COMMAND);
+                            tries.incrementAndGet();
+                            lastSeen.set(r.stdout().strip().replace('\n', ' ')
+                                    + (r.stderr().isBlank() ? "" : " stderr: " + r.stderr().strip()));
+                            output.set(r.stdout());
+                            return r.stdout().contains("hostspec-rc=0 ");
+                        });
+            } catch (TerminalFailureException e) {
+                throw section.failed(e.getCause() instanceof ReachabilityError re ? re
+                        : new ReachabilityError(client.name(), targetAddress, port, "[" + client.name()
+                        + "] gave up waiting for: " + name + ": " + e.getMessage(), e));
+            } catch (ConditionTimeoutException e) {
+                throw section.failed(new ReachabilityError(client.name(), targetAddress, port, "[" + client.name()
+                        + "] timed out after " + seconds(timeout) + " waiting for: " + name
+                        + "\n  expected:  a TCP connection accepted (nc -z exit 0)"
+                        + "\n  last seen: " + lastSeen.get() + " (" + tries.get() + " tries in "
+                        + seconds(Duration.ofNanos(System.nanoTime() - start)) + ")"
+                        + GuestNetwork.addresses(client), e));
+            }
         }
-        return parse(client.name(), targetAddress, port, output);
+        return parse(client.name(), targetAddress, port, output.get());
     }
 
     /**
@@ -119,6 +157,10 @@ public final class Reachability {
         return "t0=$(date +%s%N); out=$(nc -z -v -w " + seconds + " " + Shell.quote(address) + " " + port
                 + " 2>&1); rc=$?; t1=$(date +%s%N); out=\"$out hostspec-rc=$rc ms=$(( (t1 - t0) / 1000000 ))\"; "
                 + "echo \"$out\"";
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     static String pingCommand(String address) {
