@@ -47,12 +47,28 @@ public final class QemuLauncher {
      * @throws IOException when the program cannot be started
      */
     public Process launch(List<String> command, Path output) throws IOException {
+        return launch(command, output, false);
+    }
+
+    /**
+     * Launches a program under {@code setpriv --pdeathsig KILL} from the launcher thread, optionally with its
+     * standard input kept open as a pipe. A program that runs in the foreground and exits on end-of-file of its
+     * console ({@code vde_switch}) needs the open pipe; it then also ends when this JVM dies and the pipe closes.
+     *
+     * @param command       the program and its arguments
+     * @param output        file receiving the program's stdout and stderr
+     * @param keepStdinOpen true: stdin is a pipe held open by the returned process object; false: /dev/null
+     * @return the started process
+     * @throws IOException when the program cannot be started
+     */
+    public Process launch(List<String> command, Path output, boolean keepStdinOpen) throws IOException {
         List<String> full = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(keepStdinOpen ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             Process process = launcherThread.submit(builder::start).get();
             running.add(process);
