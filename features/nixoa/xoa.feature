@@ -33,3 +33,11 @@ Feature: The NiXOA appliance
     When "xoa" runs "nft list chain inet filter input"
     Then the output contains "policy drop"
     And the output contains "tcp dport { 22, 80, 443 } accept"
+
+  Scenario: a client on the LAN reaches the web interface but not Redis
+    Given a host "client"
+    When the hosts are started
+    Then "client" can reach "xoa" on TCP port 443
+    And "client" cannot reach "xoa" on TCP port 6379
+    When "client" runs "curl -fsSk https://xoa/health"
+    Then the output contains "ok redis=PONG"

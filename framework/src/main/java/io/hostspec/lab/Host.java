@@ -5,6 +5,7 @@ import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
+import io.hostspec.net.VirtualNetwork;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,10 +22,55 @@ public final class Host {
 
     private final Machine machine;
     private final EvaluatedHost evaluated;
+    private final VirtualNetwork network;
+    private boolean ready;
 
-    Host(Machine machine, EvaluatedHost evaluated, ScenarioLab lab) {
+    Host(Machine machine, EvaluatedHost evaluated, VirtualNetwork network) {
         this.machine = machine;
         this.evaluated = evaluated;
+        this.network = network;
+    }
+
+    /**
+     * Waits for the guest agent and gives the guest its network identity (addresses, host name, /etc/hosts), once per
+     * boot: addresses are not kept across a reboot, and a restored snapshot comes back with the snapshot's identity.
+     */
+    synchronized void ensureReady() {
+        if (!ready) {
+            machine.waitForAgent(Timeouts.boot());
+            network.configure(machine, name());
+            ready = true;
+        }
+    }
+
+    /** Reboots cleanly, waits until the host is back and gives it its network identity again. */
+    public void reboot() {
+        synchronized (this) {
+            ready = false;
+        }
+        machine.reboot();
+        ensureReady();
+    }
+
+    /** Kills the host's QEMU: no clean shutdown. Its disk is kept for a later {@link #start()}. */
+    public synchronized void crash() {
+        ready = false;
+        machine.crash();
+    }
+
+    /** Powers the host off cleanly and waits for QEMU to exit. */
+    public synchronized void shutdown() {
+        ready = false;
+        machine.shutdown();
+    }
+
+    /** Boots the host again from its own disk and waits until it is ready. */
+    public void start() {
+        synchronized (this) {
+            ready = !machine.isRunning() ? false : ready;
+        }
+        machine.start();
+        ensureReady();
     }
 
     /** The machine, for everything the NixOS-driver-like API offers. */

@@ -11,6 +11,9 @@ import io.hostspec.machine.Lab;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.MachineSpec;
 import io.hostspec.machine.Timeouts;
+import io.hostspec.net.NetworkPlan;
+import io.hostspec.net.Reachability;
+import io.hostspec.net.VirtualNetwork;
 import io.hostspec.realize.Recipe;
 
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ public final class ScenarioLab implements AutoCloseable {
     private final Map<String, Host> started = new LinkedHashMap<>();
     private final Map<String, BuiltImage> builtImages = new ConcurrentHashMap<>();
     private Lab lab;
+    private VirtualNetwork network;
     private ExecResult last;
 
     /** A lab evaluating hosts with {@code hosts} and building their images with {@code images}. */
@@ -51,29 +55,89 @@ public final class ScenarioLab implements AutoCloseable {
      * The running host of that name: on first use its configuration is evaluated, its image built (or taken from the
      * cache) and its machine started; commands wait for its guest agent.
      */
-    public synchronized Host host(String name) {
+    public Host host(String name) {
+        Host host = launch(name);
+        host.ensureReady();
+        return host;
+    }
+
+    /**
+     * Boots a host: for the first time, or again from its own disk after a shutdown or crash (never from a snapshot:
+     * the disk it had is kept). Waits until it is ready.
+     */
+    public Host started(String name) {
+        Host host = launch(name);
+        host.start();
+        return host;
+    }
+
+    /** Creates and launches a host's machine if needed, without waiting for it. */
+    private synchronized Host launch(String name) {
         Host host = started.get(name);
         if (host == null) {
             EvaluatedHost evaluated = declarations.evaluate(name);
-            Machine machine = lab().add(spec(name, evaluated.recipe()));
-            host = new Host(machine, evaluated, this);
+            VirtualNetwork net = network();
+            if (net.plan().hosts().stream().noneMatch(h -> h.name().equals(name))) {
+                throw new IllegalStateException("host \"" + name + "\" was declared after the scenario's network was "
+                        + "set up for " + net.plan().hosts().stream().map(NetworkPlan.HostNetwork::name).toList()
+                        + "; declare every host before the first step that uses one");
+            }
+            MachineSpec spec = spec(name, evaluated.recipe()).withExtraQemuArgs(net.qemuArgs(name));
+            Machine machine = lab().add(spec);
+            host = new Host(machine, evaluated, net);
             started.put(name, host);
             machine.start();
         }
         return host;
     }
 
-    /** Boots every declared host in parallel and waits until each one's guest agent answers. */
+    /** Boots every declared host in parallel and waits until each one answers and has its network identity. */
     public void startAll() {
         List<String> names = new ArrayList<>(declarations.names());
         if (names.isEmpty()) {
             throw new IllegalStateException("no host is declared in this scenario; declare one first, e.g. "
                     + "Given the host \"xoa\" from \"hosts/xoa\"");
         }
+        List<Host> hosts = new ArrayList<>();
         for (String name : names) {
-            host(name);
+            hosts.add(launch(name));
         }
         lab().startAll(Timeouts.boot());
+        hosts.parallelStream().forEach(Host::ensureReady);
+    }
+
+    /** Asserts a TCP connection from one host to another's port succeeds (retried up to the default wait). */
+    public void assertCanReach(String client, String target, int port) {
+        Host from = host(client);
+        host(target);
+        Reachability.canReach(from.machine(), address(client, target), port, Timeouts.waitDefault());
+    }
+
+    /**
+     * Asserts a TCP connection from one host to another's port is refused or dropped, after checking the client
+     * reaches the target at all (so a broken client or LAN does not pass as "cannot reach").
+     */
+    public void assertCannotReach(String client, String target, int port) {
+        Host from = host(client);
+        host(target);
+        Reachability.cannotReach(from.machine(), address(client, target), port);
+    }
+
+    private String address(String client, String target) {
+        return network().plan().addressFor(client, target).orElseThrow(() -> new AssertionError("\"" + client
+                + "\" and \"" + target + "\" share no virtual LAN (see virtualisation.vlans); "
+                + "they cannot talk to each other"));
+    }
+
+    private synchronized VirtualNetwork network() {
+        if (network == null) {
+            List<NetworkPlan.Member> members = new ArrayList<>();
+            for (String name : declarations.names()) {
+                members.add(new NetworkPlan.Member(name, declarations.evaluate(name).recipe().hardware().vlans()));
+            }
+            network = VirtualNetwork.start(NetworkPlan.of(members), lab().runDirectory());
+        }
+        return network;
     }
 
     /** Runs a command that must succeed on a host and remembers its output. */
@@ -145,8 +209,27 @@ public final class ScenarioLab implements AutoCloseable {
     /** Stops every machine this scenario started, in reverse order, and removes their overlays and sockets. */
     @Override
     public synchronized void close() {
+        RuntimeException failure = null;
         if (lab != null) {
-            lab.close();
+            try {
+                lab.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (network != null) {
+            try {
+                network.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

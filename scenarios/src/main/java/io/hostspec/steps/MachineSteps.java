@@ -22,25 +22,25 @@ public final class MachineSteps {
     /** Reboots a host cleanly and waits for it to come back. */
     @When("{string} reboots")
     public void reboots(String host) {
-        world.lab().host(host).machine().reboot();
+        world.lab().host(host).reboot();
     }
 
     /** Kills a host's QEMU without a clean shutdown; its disk is kept. */
     @When("{string} crashes")
     public void crashes(String host) {
-        world.lab().host(host).machine().crash();
+        world.lab().host(host).crash();
     }
 
     /** Powers a host off cleanly and waits for QEMU to exit. */
     @When("{string} is shut down")
     public void shutDown(String host) {
-        world.lab().host(host).machine().shutdown();
+        world.lab().host(host).shutdown();
     }
 
     /** Boots a host again from its own disk (after a shutdown or crash), or for the first time. */
     @When("{string} is started")
     public void started(String host) {
-        world.lab().host(host).machine().start();
+        world.lab().started(host);
     }
 
     /** Runs a command that must succeed; its output is kept for the output steps. */
@@ -113,6 +113,18 @@ public final class MachineSteps {
     @Then("{string} has a unix socket at {string} owned by {string} with mode {string}")
     public void unixSocket(String host, String path, String owner, String mode) {
         world.lab().host(host).assertUnixSocket(path, owner, mode);
+    }
+
+    /** A TCP connection from the client to the target's port succeeds (retried up to the default wait). */
+    @Then("{string} can reach {string} on TCP port {int}")
+    public void canReach(String client, String target, int port) {
+        world.lab().assertCanReach(client, target, port);
+    }
+
+    /** A TCP connection from the client to the target's port is refused or dropped; the client must reach the target. */
+    @Then("{string} cannot reach {string} on TCP port {int}")
+    public void cannotReach(String client, String target, int port) {
+        world.lab().assertCannotReach(client, target, port);
     }
 
     /** Waits until the user is a member of the group. */
