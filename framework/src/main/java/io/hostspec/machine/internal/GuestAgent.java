@@ -230,15 +230,6 @@ public final class GuestAgent implements AutoCloseable {
         return b64.isTextual() ? Base64.getDecoder().decode(b64.asText()) : new byte[0];
     }
 
-    /**
-     * Sets the guest's clock (QGA {@code guest-set-time}); a restored guest's clock is stuck at snapshot time.
-     *
-     * @param epochNanos the wall-clock time in nanoseconds since the epoch
-     */
-    public void setTime(long epochNanos) {
-        call("guest-set-time", Json.object().put("time", epochNanos));
-    }
-
     /** @return whether the socket is still open on our side */
     public boolean isOpen() {
         return channel.isOpen();
