@@ -12,20 +12,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Owns the machines of one scenario and the private run directory holding their sockets, overlays and logs.
- * Parallelism of the machine layer lives here: {@link #startAll()} boots every machine at once. {@link #close()}
- * closes machines in reverse order of addition, keeps going past failures and deletes the run directory.
+ * Parallelism of the machine layer lives here and in its {@link Governor}: {@link #startAll()} starts every machine at
+ * once, and the governor admits at most one cold boot per host core and keeps guest memory within the host's (warm
+ * restores are not limited by cores). {@link #close()} closes machines in reverse order of addition, keeps going past
+ * failures and deletes the run directory.
  */
 public final class Lab implements AutoCloseable {
 
     private final RunDirectory run;
+    private final Governor governor;
+    private volatile Consumer<Machine> afterStart = machine -> { };
     private final Map<String, Machine> machines = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean closed;
 
-    private Lab(RunDirectory run) {
+    private Lab(RunDirectory run, Governor governor) {
         this.run = run;
+        this.governor = governor;
     }
 
     /**
@@ -35,7 +41,36 @@ public final class Lab implements AutoCloseable {
      * @return an empty lab
      */
     public static Lab create() {
-        return new Lab(RunDirectory.create());
+        return create(Governor.shared());
+    }
+
+    /**
+     * Like {@link #create()}, with an explicit governor (tests, benchmarks).
+     *
+     * @param governor bounds cold boots and memory of this lab's machines
+     * @return an empty lab
+     */
+    public static Lab create(Governor governor) {
+        return new Lab(RunDirectory.create(), governor);
+    }
+
+    /**
+     * Sets the hook run on a machine each time its guest is up: after a cold boot (when its agent first answers)
+     * and after a warm restore (after the clock is set). This is where per-host identity (addresses, names) is
+     * applied, since a restored guest carries the snapshot's. Never run on the boot that takes a snapshot. Replaces
+     * the previous hook; applies to machines added before and after.
+     *
+     * @param hook receives the machine; an exception fails the start
+     * @return this lab
+     */
+    public Lab afterStart(Consumer<Machine> hook) {
+        this.afterStart = java.util.Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
+    /** @return the governor bounding this lab's boots and memory */
+    public Governor governor() {
+        return governor;
     }
 
     /**
@@ -53,7 +88,7 @@ public final class Lab implements AutoCloseable {
             if (machines.containsKey(spec.name())) {
                 throw new IllegalArgumentException("a machine named '" + spec.name() + "' already exists in this lab");
             }
-            Machine machine = new Machine(spec, run);
+            Machine machine = new Machine(spec, run, governor, m -> afterStart.accept(m));
             machines.put(spec.name(), machine);
             return machine;
         }
@@ -87,7 +122,10 @@ public final class Lab implements AutoCloseable {
         return run.path();
     }
 
-    /** Starts every machine in parallel and waits for all agents, bounded by {@link Timeouts#boot()}. */
+    /**
+     * Starts every machine in parallel (cold boots admitted by the {@link Governor}) and waits for all agents,
+     * bounded by {@link Timeouts#boot()}.
+     */
     public void startAll() {
         startAll(Timeouts.boot());
     }

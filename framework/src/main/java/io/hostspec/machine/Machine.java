@@ -9,6 +9,7 @@ import io.hostspec.machine.internal.HostClock;
 import io.hostspec.machine.internal.Qmp;
 import io.hostspec.machine.internal.QemuCommand;
 import io.hostspec.machine.internal.QemuLauncher;
+import io.hostspec.machine.internal.QemuVersion;
 import io.hostspec.machine.internal.RunDirectory;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -21,8 +22,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One guest under QEMU, driven like a machine of the NixOS test driver.
@@ -31,10 +35,28 @@ import java.util.regex.Pattern;
  * without waiting for the guest. The first command waits for the guest agent (lazy connect); a machine that was never
  * started is started by its first command. Every wait is named, bounded and stops at once when QEMU exits. Machines
  * are created and owned by a {@link Lab}.
+ *
+ * <p>Warm starts (on unless {@code -Dhostspec.warm=false}): the first start of a machine restores the warm snapshot
+ * of its (image, hardware) from the {@link SnapshotCache} instead of booting, on a fresh overlay of its own. When there
+ * is no snapshot yet, the machine boots cold, waits until the system is up, snapshots itself, publishes the snapshot
+ * and then restores it, so every start begins from the identical post-boot state. A snapshot that QEMU refuses or
+ * whose agent does not answer is deleted and the machine falls back to a cold boot (which takes a new one). A warm
+ * {@link #start()} returns once the agent answers. A machine that already ran (crashed, shut down, rebooted) always
+ * boots cold from its own overlay. Cold boots and memory go through the lab's {@link Governor}.
  */
 public final class Machine implements AutoCloseable {
 
     private enum State { NEW, RUNNING, SHUT_DOWN, CRASHED, CLOSED }
+
+    /** How the machine's current (or last) QEMU began. */
+    public enum StartKind {
+        /** Booted the kernel from its disk. */
+        COLD_BOOT,
+        /** Restored a warm snapshot. */
+        RESTORED
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Machine.class);
 
     private static final int EVIDENCE_LINES = 50;
     private static final int OUTPUT_TAIL_LINES = 30;
@@ -54,10 +76,24 @@ public final class Machine implements AutoCloseable {
     private volatile Process process;
     private GuestAgent agent; // guarded by agentLock
     private Qmp qmp; // guarded by this
+    private final Governor governor;
+    private final Consumer<Machine> afterStart;
+    private Governor.Grant memoryGrant; // guarded by this
+    private final java.util.concurrent.atomic.AtomicReference<Governor.Grant> bootGrant =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean hookPending;
+    private volatile Thread starter;
+    private volatile StartKind lastStart;
 
     Machine(MachineSpec spec, RunDirectory run) {
+        this(spec, run, Governor.shared(), machine -> { });
+    }
+
+    Machine(MachineSpec spec, RunDirectory run, Governor governor, Consumer<Machine> afterStart) {
         this.spec = spec;
         this.run = run;
+        this.governor = governor;
+        this.afterStart = afterStart;
         this.dir = run.machineDirectory(spec.name());
         this.overlay = dir.resolve("disk.qcow2");
         this.qmpSocket = dir.resolve("qmp.sock");
@@ -84,11 +120,14 @@ public final class Machine implements AutoCloseable {
     // ---------------------------------------------------------------- lifecycle
 
     /**
-     * Launches QEMU unless it is already running, creating the machine's overlay on first use. Returns without
-     * waiting for the guest; use {@link #waitForAgent(Duration)} or any command to wait. After {@link #shutdown()} or
-     * {@link #crash()} this boots the machine again from its (persisted) overlay.
+     * Launches QEMU unless it is already running. The first start restores the warm snapshot of the machine's image
+     * and hardware (taking it first if there is none) and returns once the agent answers; with warm starts off, or
+     * when the machine ran before, it boots cold from the machine's own overlay and returns without waiting for the
+     * guest (use {@link #waitForAgent(Duration)} or any command). After {@link #shutdown()} or {@link #crash()} this
+     * boots the machine again, cold, from its (persisted) overlay: never a silent restore.
      *
-     * @throws MachineException when the overlay cannot be created or QEMU cannot be launched
+     * @throws MachineException when the overlay cannot be created, QEMU cannot be launched or the cold boot that
+     *                          takes a snapshot fails
      */
     public synchronized void start() {
         if (state == State.CLOSED) {
@@ -97,42 +136,209 @@ public final class Machine implements AutoCloseable {
         if (state == State.RUNNING && process != null && process.isAlive()) {
             return;
         }
-        try (LogSection section = LogSection.open(name(), "launch QEMU")) {
+        boolean warm = !Files.exists(overlay) && SnapshotCache.enabled();
+        try (LogSection section = LogSection.open(name(), warm ? "warm start" : "launch QEMU")) {
+            starter = Thread.currentThread();
             try {
                 // Connections of a previous QEMU (crashed, killed or shut down) point at dead sockets.
                 closeAgent();
                 closeQmp();
-                createOverlayOnce();
+                if (memoryGrant == null) {
+                    memoryGrant = governor.reserveMemory(name(), spec.memoryMiB(), Timeouts.boot());
+                }
                 String accel = AccelerationProbe.accelerator(spec.image().kernel(), spec.image().initrd(), dir);
-                Files.deleteIfExists(qmpSocket);
-                Files.deleteIfExists(agentSocket);
-                String clock = accel.equals("tcg") ? HostClock.tscKhz().stream()
-                        .mapToObj(khz -> "tsc_early_khz=" + khz + " ").findFirst().orElse("") : "";
-                String cmdline = ("root=/dev/vda rw console=ttyS0 " + clock + spec.kernelCmdlineExtra()).strip();
-                QemuCommand command = new QemuCommand(accel, spec.memoryMiB(), spec.cores(), spec.image().kernel(),
-                        spec.image().initrd(), cmdline, overlay, qmpSocket, agentSocket, consoleLog,
-                        spec.extraQemuArgs(), Optional.empty());
-                Files.writeString(qemuLog, "$ " + String.join(" ", command.toArgs()) + "\n");
-                process = QemuLauncher.instance().launch(command.toArgs(), qemuLog);
-                run.recordQemu(process.toHandle());
-                state = State.RUNNING;
+                String cmdline = kernelCmdline(accel);
+                if (warm) {
+                    warmStart(accel, cmdline);
+                } else {
+                    createOverlay(overlay, spec.image().disk(), false);
+                    launchCold(accel, cmdline, overlay, true);
+                }
             } catch (IOException | RuntimeException e) {
                 throw section.failed(e instanceof MachineException me ? me
                         : new MachineException(name(), "[" + name() + "] cannot start: " + e.getMessage(), null, e));
+            } finally {
+                starter = null;
             }
         }
     }
 
-    private void createOverlayOnce() throws IOException {
-        if (Files.exists(overlay)) {
+    /** @return how the current (or last) QEMU of this machine began, empty before the first start */
+    public Optional<StartKind> lastStart() {
+        return Optional.ofNullable(lastStart);
+    }
+
+    private String kernelCmdline(String accel) {
+        String clock = accel.equals("tcg") ? HostClock.tscKhz().stream()
+                .mapToObj(khz -> "tsc_early_khz=" + khz + " ").findFirst().orElse("") : "";
+        return ("root=/dev/vda rw console=ttyS0 " + clock + spec.kernelCmdlineExtra()).strip();
+    }
+
+    private QemuCommand command(String accel, String cmdline, Path disk) {
+        return new QemuCommand(accel, spec.memoryMiB(), spec.cores(), spec.image().kernel(), spec.image().initrd(),
+                cmdline, disk, qmpSocket, agentSocket, consoleLog, spec.extraQemuArgs(), Optional.empty());
+    }
+
+    private void launch(QemuCommand command) throws IOException {
+        Files.deleteIfExists(qmpSocket);
+        Files.deleteIfExists(agentSocket);
+        Files.writeString(qemuLog, "$ " + String.join(" ", command.toArgs()) + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        process = QemuLauncher.instance().launch(command.toArgs(), qemuLog);
+        run.recordQemu(process.toHandle());
+        state = State.RUNNING;
+    }
+
+    // A cold boot holds a boot slot of the governor until the agent first answers (or the boot fails).
+    private void launchCold(String accel, String cmdline, Path disk, boolean runHook) throws IOException {
+        bootGrant.set(governor.bootSlot(name(), Timeouts.boot()));
+        try {
+            launch(command(accel, cmdline, disk));
+        } catch (IOException | RuntimeException e) {
+            releaseBootSlot();
+            throw e;
+        }
+        lastStart = StartKind.COLD_BOOT;
+        hookPending = runHook;
+    }
+
+    private void releaseBootSlot() {
+        Governor.Grant grant = bootGrant.getAndSet(null);
+        if (grant != null) {
+            grant.close();
+        }
+    }
+
+    private void warmStart(String accel, String cmdline) throws IOException {
+        SnapshotCache cache = SnapshotCache.beside(spec.image());
+        HardwareKey key = HardwareKey.of(spec, accel, cmdline, QemuVersion.get());
+        Optional<SnapshotCache.Snapshot> found = cache.find(key);
+        if (found.isPresent()) {
+            Optional<String> refused = restore(accel, cmdline, found.get());
+            if (refused.isEmpty()) {
+                return;
+            }
+            cache.invalidate(found.get(), "restoring it on " + name() + " failed: " + refused.get());
+        }
+        SnapshotCache.Snapshot fresh = cache.getOrCreate(key, tmp -> takeSnapshot(accel, cmdline, tmp));
+        Optional<String> refused = restore(accel, cmdline, fresh);
+        if (refused.isEmpty()) {
             return;
         }
-        Path base = spec.image().disk().toAbsolutePath();
+        cache.invalidate(fresh, "restoring it on " + name() + " failed: " + refused.get());
+        LOG.warn("[{}] falling back to a cold boot without a warm snapshot", name());
+        createOverlay(overlay, spec.image().disk(), false);
+        launchCold(accel, cmdline, overlay, true);
+    }
+
+    // Cold-boots on an overlay inside the snapshot's temporary directory, waits until the system is up, then writes
+    // the RAM and device state next to it and quits: the overlay becomes the snapshot's frozen disk.
+    private void takeSnapshot(String accel, String cmdline, Path tmp) throws IOException {
+        try (LogSection section = LogSection.open(name(), "cold boot and take a warm snapshot")) {
+            try {
+                Path disk = tmp.resolve(SnapshotCache.DISK);
+                createOverlay(disk, spec.image().disk(), true);
+                launchCold(accel, cmdline, disk, false);
+                waitForAgent(Timeouts.boot());
+                ExecResult up = execute("systemctl is-system-running --wait", Timeouts.SYSTEM_UP);
+                String status = up.stdout().strip();
+                if (!status.equals("running") && !status.equals("degraded")) {
+                    throw new MachineException(name(), "[" + name() + "] is not up after boot (systemctl "
+                            + "is-system-running says '" + status + "'); no warm snapshot taken"
+                            + outputEvidence(execute("systemctl --failed --no-pager 2>&1", Timeouts.PROTOCOL_CALL))
+                            + consoleEvidence(), up, null);
+                }
+                succeed("sync");
+                closeAgent();
+                Qmp monitor = qmp();
+                monitor.stop(Timeouts.PROTOCOL_CALL);
+                Path state = tmp.resolve(SnapshotCache.STATE);
+                monitor.migrateToFile(state, Timeouts.PROTOCOL_CALL);
+                Wait.until(name(), "warm snapshot state of " + name() + " written", "query-migrate: completed",
+                        Timeouts.SNAPSHOT, this::failIfQemuExited, remaining -> {
+                            Qmp.MigrationStatus status2 = monitor.migrationStatus(Timeouts.PROTOCOL_CALL);
+                            if (status2.status().equals("failed") || status2.status().equals("cancelled")) {
+                                throw new MachineException(name(), "[" + name() + "] writing the warm snapshot to "
+                                        + state + " failed: " + status2.error() + qemuOutputEvidence(), null, null);
+                            }
+                            return status2.status().equals("completed") ? Wait.Observation.satisfied("completed")
+                                    : Wait.Observation.notYet(status2.status());
+                        }, this::qemuOutputEvidence);
+            } catch (RuntimeException e) {
+                throw section.failed(e);
+            } finally {
+                releaseBootSlot();
+                stopQemu();
+            }
+        }
+    }
+
+    // Restores a snapshot on a fresh overlay. Returns why it failed (QEMU refused the state, the agent did not
+    // answer in time), leaving no QEMU and no overlay behind; empty on success.
+    private Optional<String> restore(String accel, String cmdline, SnapshotCache.Snapshot snapshot) throws IOException {
+        try (LogSection section = LogSection.open(name(), "restore warm snapshot " + snapshot.key().digest())) {
+            Files.deleteIfExists(overlay);
+            createOverlay(overlay, snapshot.disk(), false);
+            hookPending = false;
+            try {
+                launch(command(accel, cmdline, overlay).withIncoming(snapshot.state()));
+                lastStart = StartKind.RESTORED;
+                Qmp monitor = Wait.untilValue(name(), "QMP of " + name() + " accepts a connection",
+                        Timeouts.RESTORE, this::failIfQemuExited, () -> {
+                            try {
+                                return Optional.of(qmp());
+                            } catch (ChannelException e) {
+                                return Optional.empty();
+                            }
+                        }, this::qemuOutputEvidence);
+                Wait.until(name(), "warm snapshot state loaded into " + name(), "query-migrate: completed",
+                        Timeouts.RESTORE, this::failIfQemuExited, remaining -> {
+                            Qmp.MigrationStatus status = monitor.migrationStatus(Timeouts.PROTOCOL_CALL);
+                            if (status.status().equals("failed")) {
+                                throw new MachineException(name(), "[" + name() + "] QEMU refused the warm snapshot "
+                                        + "state: " + status.error() + qemuOutputEvidence(), null, null);
+                            }
+                            return status.status().equals("completed") ? Wait.Observation.satisfied("completed")
+                                    : Wait.Observation.notYet(status.status());
+                        }, this::qemuOutputEvidence);
+                monitor.cont(Timeouts.PROTOCOL_CALL);
+                waitForAgent(Timeouts.RESTORE);
+                // The guest's clock stopped at snapshot time. Not QGA guest-set-time: it runs `hwclock -w`, which waits
+                // for the next RTC second (0.5 s on average, more under load); `date -s` sets the system clock only.
+                java.time.Instant now = java.time.Instant.now();
+                ExecResult clock = execute(String.format(java.util.Locale.ROOT, "date -u -s @%d.%09d >/dev/null",
+                        now.getEpochSecond(), now.getNano()), Timeouts.PROTOCOL_CALL);
+                if (!clock.succeeded()) {
+                    throw new MachineException(name(), "[" + name() + "] cannot set the clock after a restore"
+                            + outputEvidence(clock), clock, null);
+                }
+            } catch (RuntimeException e) {
+                stopQemu();
+                Files.deleteIfExists(overlay);
+                String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                section.failed(e);
+                return Optional.of(reason);
+            }
+        }
+        runAfterStart();
+        return Optional.empty();
+    }
+
+    private void runAfterStart() {
+        hookPending = false;
+        afterStart.accept(this);
+    }
+
+    private void createOverlay(Path target, Path backing, boolean force) throws IOException {
+        if (Files.exists(target) && !force) {
+            return;
+        }
+        Path base = backing.toAbsolutePath();
         if (!Files.isRegularFile(base)) {
             throw new MachineException(name(), "[" + name() + "] base image " + base + " does not exist", null, null);
         }
         Process qemuImg = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
-                "-b", base.toString(), overlay.toString()).redirectErrorStream(true).start();
+                "-b", base.toString(), target.toString()).redirectErrorStream(true).start();
         try {
             if (!qemuImg.waitFor(Timeouts.OVERLAY.toMillis(), TimeUnit.MILLISECONDS)) {
                 qemuImg.destroyForcibly();
@@ -144,7 +350,7 @@ public final class Machine implements AutoCloseable {
         }
         String output = new String(qemuImg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (qemuImg.exitValue() != 0) {
-            throw new IOException("qemu-img create of " + overlay + " on " + base + " failed with exit code "
+            throw new IOException("qemu-img create of " + target + " on " + base + " failed with exit code "
                     + qemuImg.exitValue() + ": " + output.strip());
         }
     }
@@ -167,7 +373,12 @@ public final class Machine implements AutoCloseable {
                             timeout, this::failIfQemuExited, remaining -> trySyncAgent(), this::consoleEvidence);
                 } catch (RuntimeException e) {
                     throw section.failed(e);
+                } finally {
+                    releaseBootSlot();
                 }
+            }
+            if (hookPending) {
+                runAfterStart();
             }
         }
     }
@@ -291,6 +502,7 @@ public final class Machine implements AutoCloseable {
         }
         try (LogSection section = LogSection.open(name(), "crash")) {
             state = State.CRASHED;
+            releaseBootSlot();
             stopQemu();
         }
     }
@@ -317,7 +529,14 @@ public final class Machine implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
-        stopQemu();
+        try {
+            stopQemu();
+        } finally {
+            releaseBootSlot();
+            if (memoryGrant != null) {
+                memoryGrant.close();
+            }
+        }
     }
 
     // QEMU goes first: a command in flight on another thread then fails at once and releases the agent.
@@ -659,6 +878,10 @@ public final class Machine implements AutoCloseable {
     }
 
     private void ensureRunning() {
+        Thread starting = starter;
+        if (starting != null && starting != Thread.currentThread()) {
+            start(); // waits for the (warm) start in progress on another thread, then returns at once
+        }
         State current = state;
         switch (current) {
             case NEW -> start();

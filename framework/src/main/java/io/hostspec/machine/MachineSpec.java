@@ -74,6 +74,11 @@ public record MachineSpec(String name, BuiltImage image, int memoryMiB, int core
         return new MachineSpec(name, image, memoryMiB, cores, extraQemuArgs, extra);
     }
 
+    /** @param name host name @return a copy with that name (same image and hardware) */
+    public MachineSpec withName(String name) {
+        return new MachineSpec(name, image, memoryMiB, cores, extraQemuArgs, kernelCmdlineExtra);
+    }
+
     /** @param image the image to boot @return a copy booting that image */
     public MachineSpec withImage(BuiltImage image) {
         return new MachineSpec(name, image, memoryMiB, cores, extraQemuArgs, kernelCmdlineExtra);

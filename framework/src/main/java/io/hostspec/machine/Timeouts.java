@@ -22,6 +22,12 @@ public final class Timeouts {
     public static final Duration PROTOCOL_CALL = Duration.ofSeconds(30);
     /** Bound for one synchronisation attempt while waiting for the agent (retried until the boot bound). */
     public static final Duration AGENT_SYNC_ATTEMPT = Duration.ofSeconds(1);
+    /** Bound from launching QEMU on a warm snapshot to its agent answering; a restore takes about a second. */
+    public static final Duration RESTORE = Duration.ofSeconds(30);
+    /** Bound for writing a warm snapshot's RAM and device state. */
+    public static final Duration SNAPSHOT = Duration.ofSeconds(120);
+    /** Bound for {@code systemctl is-system-running --wait} before a warm snapshot is taken. */
+    public static final Duration SYSTEM_UP = Duration.ofSeconds(180);
     /** Bound for creating a qcow2 overlay. */
     public static final Duration OVERLAY = Duration.ofSeconds(30);
 

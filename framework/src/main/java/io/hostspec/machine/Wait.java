@@ -87,4 +87,27 @@ final class Wait {
                     + evidence.get(), null, e);
         }
     }
+
+    /**
+     * Polls until the supplier yields a value, e.g. a connection.
+     *
+     * @param host     machine name, for messages
+     * @param name     the wait's name
+     * @param timeout  the bound
+     * @param failFast throws when waiting is pointless
+     * @param attempt  one attempt; empty means not yet
+     * @param evidence extra evidence for the timeout message
+     * @param <T>      the value's type
+     * @return the value
+     */
+    static <T> T untilValue(String host, String name, Duration timeout, Runnable failFast,
+                            Supplier<java.util.Optional<T>> attempt, Supplier<String> evidence) {
+        AtomicReference<T> value = new AtomicReference<>();
+        until(host, name, "a value", timeout, failFast, remaining -> {
+            java.util.Optional<T> got = attempt.get();
+            got.ifPresent(value::set);
+            return got.isPresent() ? Observation.satisfied("available") : Observation.notYet("not available yet");
+        }, evidence);
+        return value.get();
+    }
 }

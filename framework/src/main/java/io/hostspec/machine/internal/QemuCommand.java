@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param consoleLog    file receiving the serial console
  * @param extraArgs     further QEMU arguments (networking)
  * @param loadvm        internal snapshot to restore at start, if any
+ * @param incoming      a saved device and RAM state to load at start ({@code -incoming exec:cat FILE}), if any; the
+ *                      guest then stays paused until QMP {@code cont}
  */
 public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, Path initrd, String kernelCmdline,
                           Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
-                          Optional<String> loadvm) {
+                          Optional<String> loadvm, Optional<Path> incoming) {
 
     /** The QEMU binary, taken from {@code PATH}. */
     public static final String BINARY = "qemu-system-x86_64";
@@ -38,6 +40,13 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
         Objects.requireNonNull(disk, "disk");
         extraArgs = List.copyOf(extraArgs);
         Objects.requireNonNull(loadvm, "loadvm");
+        Objects.requireNonNull(incoming, "incoming");
+        incoming.ifPresent(state -> {
+            // the path goes through a shell (exec:); refuse what would need quoting beyond single quotes
+            if (state.toString().contains("'")) {
+                throw new IllegalArgumentException("state file path must not contain a single quote: " + state);
+            }
+        });
         for (Path socket : List.of(qmpSocket, agentSocket)) {
             // sun_path holds 108 bytes; a longer path fails later with an obscure bind error inside QEMU
             if (socket.toString().length() > 100) {
@@ -45,6 +54,38 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
                         + "; set java.io.tmpdir to a shorter directory");
             }
         }
+    }
+
+    /**
+     * A command without an incoming state.
+     *
+     * @param accel         {@code kvm} or {@code tcg}
+     * @param memoryMiB     guest RAM
+     * @param cores         guest vCPUs
+     * @param kernel        kernel for direct boot
+     * @param initrd        initrd for direct boot
+     * @param kernelCmdline full kernel command line
+     * @param disk          the machine's qcow2 overlay
+     * @param qmpSocket     QMP socket
+     * @param agentSocket   guest agent socket
+     * @param consoleLog    serial console file
+     * @param extraArgs     further QEMU arguments
+     * @param loadvm        internal snapshot to restore at start, if any
+     */
+    public QemuCommand(String accel, int memoryMiB, int cores, Path kernel, Path initrd, String kernelCmdline,
+                       Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
+                       Optional<String> loadvm) {
+        this(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket, consoleLog,
+                extraArgs, loadvm, Optional.empty());
+    }
+
+    /**
+     * @param state the saved state to load at start
+     * @return a copy that loads it ({@code -incoming}) instead of booting
+     */
+    public QemuCommand withIncoming(Path state) {
+        return new QemuCommand(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket,
+                consoleLog, extraArgs, loadvm, Optional.of(state));
     }
 
     /** @return the argument list, starting with the QEMU binary */
@@ -77,6 +118,10 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
         loadvm.ifPresent(name -> {
             args.add("-loadvm");
             args.add(name);
+        });
+        incoming.ifPresent(state -> {
+            args.add("-incoming");
+            args.add("exec:cat '" + state + "'");
         });
         return List.copyOf(args);
     }

@@ -122,6 +122,59 @@ public final class Qmp implements AutoCloseable {
     }
 
     /**
+     * Pauses the guest's vCPUs (QMP {@code stop}); block devices are drained and flushed.
+     *
+     * @param timeout bound for the reply
+     */
+    public void stop(Duration timeout) {
+        execute("stop", null, timeout);
+    }
+
+    /**
+     * Resumes the guest's vCPUs (QMP {@code cont}), e.g. after an incoming migration completed.
+     *
+     * @param timeout bound for the reply
+     */
+    public void cont(Duration timeout) {
+        execute("cont", null, timeout);
+    }
+
+    /**
+     * Starts writing the device and RAM state into a file ({@code migrate} to {@code exec:cat > FILE}; QEMU 7.2 has
+     * no {@code file:} URI). Returns at once; poll {@link #migrationStatus(Duration)} until {@code completed}.
+     *
+     * @param state   the file to write (its path must not contain a single quote)
+     * @param timeout bound for the reply
+     */
+    public void migrateToFile(Path state, Duration timeout) {
+        if (state.toString().contains("'")) {
+            throw new IllegalArgumentException("state file path must not contain a single quote: " + state);
+        }
+        execute("migrate", Json.object().put("uri", "exec:cat > '" + state + "'"), timeout);
+    }
+
+    /**
+     * The status of the current (outgoing or incoming) migration: {@code none}, {@code setup}, {@code active},
+     * {@code completed}, {@code failed}, ... plus QEMU's error description when it failed.
+     *
+     * @param timeout bound for the reply
+     * @return status and, if any, the error description
+     */
+    public MigrationStatus migrationStatus(Duration timeout) {
+        JsonNode reply = execute("query-migrate", null, timeout);
+        return new MigrationStatus(reply.path("status").asText("none"), reply.path("error-desc").asText(""));
+    }
+
+    /**
+     * What {@code query-migrate} said.
+     *
+     * @param status the migration status ({@code none} when no migration ran)
+     * @param error  QEMU's error description, empty unless failed
+     */
+    public record MigrationStatus(String status, String error) {
+    }
+
+    /**
      * Asks QEMU to exit at once (no guest shutdown). A socket closing before the reply counts as success.
      *
      * @param timeout bound for the reply

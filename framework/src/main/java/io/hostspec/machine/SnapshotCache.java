@@ -1,0 +1,345 @@
+package io.hostspec.machine;
+
+import io.hostspec.image.BuiltImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warm snapshots of booted machines, stored beside their image: {@code <image dir>/warm/<hardware digest>/} holds
+ * {@value #DISK} (the booted machine's disk, frozen read-only; a qcow2 whose backing file is the image),
+ * {@value #STATE} (RAM and device state as written by QEMU's migration) and {@value #MANIFEST}.
+ *
+ * <p>Guarantees, like the image cache: an entry becomes visible only complete (produced in a temporary directory
+ * beside it, flushed, renamed atomically); at most one producer per entry at a time across threads and JVMs (a file
+ * lock; the second caller waits, then reuses the result); an entry that does not match its manifest, its image (size
+ * or modification time of the image's disk changed) or whose state file does not start like a QEMU state is deleted
+ * and reported once in the log. Because entries live inside the image's directory, discarding an image discards its
+ * snapshots. Instances are immutable.
+ */
+public final class SnapshotCache {
+
+    /** System property switching warm starts off ({@code -Dhostspec.warm=false}); on by default. */
+    public static final String PROPERTY = "hostspec.warm";
+    /** Frozen disk of a snapshot. */
+    public static final String DISK = "disk.qcow2";
+    /** Saved RAM and device state of a snapshot. */
+    public static final String STATE = "state";
+    /** Manifest of a snapshot. */
+    public static final String MANIFEST = "manifest.properties";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCache.class);
+    // QEMU_VM_FILE_MAGIC: every migration stream starts with "QEVM".
+    private static final byte[] STATE_MAGIC = {'Q', 'E', 'V', 'M'};
+    private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path root;
+    private final BuiltImage image;
+
+    private SnapshotCache(Path root, BuiltImage image) {
+        this.root = root.toAbsolutePath().normalize();
+        this.image = image;
+    }
+
+    /**
+     * The snapshots of an image, kept in {@code warm/} beside the image's disk.
+     *
+     * @param image the image
+     * @return its snapshot cache
+     */
+    public static SnapshotCache beside(BuiltImage image) {
+        return new SnapshotCache(image.disk().toAbsolutePath().getParent().resolve("warm"), image);
+    }
+
+    /** @return whether warm starts are on ({@value #PROPERTY}, default true) */
+    public static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+    }
+
+    /** @return the directory holding this image's snapshots */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * A stored, complete snapshot.
+     *
+     * @param key   the hardware it was taken on
+     * @param dir   its directory
+     * @param disk  the frozen disk (read-only; machines use overlays backed by it)
+     * @param state the saved RAM and device state
+     */
+    public record Snapshot(HardwareKey key, Path dir, Path disk, Path state) {
+    }
+
+    /** Produces a snapshot's files. */
+    @FunctionalInterface
+    public interface Producer {
+        /**
+         * Writes {@value #DISK} and {@value #STATE} into {@code dir}, which becomes the entry when this returns.
+         *
+         * @param dir an empty directory on the cache's file system
+         * @throws Exception any failure; nothing becomes visible
+         */
+        void produce(Path dir) throws Exception;
+    }
+
+    /**
+     * The valid snapshot for this hardware, if any. An invalid entry is deleted (and said once in the log).
+     *
+     * @param key the hardware
+     * @return the snapshot, or empty
+     */
+    public Optional<Snapshot> find(HardwareKey key) {
+        Path dir = dir(key);
+        Optional<String> problem = problem(dir, key);
+        if (problem.isEmpty()) {
+            return Optional.of(snapshot(key, dir));
+        }
+        if (Files.exists(dir)) {
+            invalidate(snapshot(key, dir), problem.get());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The valid snapshot for this hardware, produced first when there is none. Holds the entry's lock while
+     * producing, so concurrent callers (threads or JVMs) wait and then reuse the result.
+     *
+     * @param key      the hardware
+     * @param producer writes the files on a miss
+     * @return the snapshot
+     * @throws SnapshotException when producing fails or leaves files missing
+     */
+    public Snapshot getOrCreate(HardwareKey key, Producer producer) {
+        Optional<Snapshot> found = find(key);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Path dir = dir(key);
+        Path lockFile = root.resolve(key.digest() + ".lock");
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(root);
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                Optional<Snapshot> meanwhile = find(key);
+                if (meanwhile.isPresent()) {
+                    LOG.info("warm snapshot {} of image {} was taken by another start meanwhile; reusing it",
+                            key.digest(), image.hash());
+                    return meanwhile.get();
+                }
+                removeLeftovers(key);
+                publish(key, dir, producer);
+                return snapshot(key, dir);
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot write warm snapshot " + dir + ": " + e, e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /**
+     * Deletes a snapshot (atomically: renamed away first) and says so, with the reason, once in the log. Does nothing
+     * when it is already gone (another caller invalidated it).
+     *
+     * @param snapshot the snapshot
+     * @param reason   why it is unusable, e.g. QEMU's refusal of the state
+     */
+    public void invalidate(Snapshot snapshot, String reason) {
+        Path trash = root.resolve(".trash-" + snapshot.dir().getFileName() + "-" + UUID.randomUUID());
+        try {
+            Files.move(snapshot.dir(), trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return;
+        } catch (IOException e) {
+            throw new SnapshotException("cannot delete unusable warm snapshot " + snapshot.dir() + ": " + e, e);
+        }
+        LOG.warn("warm snapshot {} of image {} is unusable and was deleted ({}); the next start boots cold and "
+                + "takes a new one", snapshot.dir(), image.hash(), reason);
+        deleteRecursively(trash);
+    }
+
+    private Path dir(HardwareKey key) {
+        return root.resolve(key.digest());
+    }
+
+    private static Snapshot snapshot(HardwareKey key, Path dir) {
+        return new Snapshot(key, dir, dir.resolve(DISK), dir.resolve(STATE));
+    }
+
+    private void publish(HardwareKey key, Path dir, Producer producer) throws IOException {
+        Path tmp = root.resolve(".tmp-" + key.digest() + "-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        boolean published = false;
+        try {
+            try {
+                producer.produce(tmp);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SnapshotException("interrupted while taking warm snapshot " + key.digest(), e);
+            } catch (Exception e) {
+                throw new SnapshotException("taking warm snapshot " + key.digest() + " failed: " + e, e);
+            }
+            for (String file : List.of(DISK, STATE)) {
+                if (!Files.isRegularFile(tmp.resolve(file))) {
+                    throw new SnapshotException("taking warm snapshot " + key.digest() + " left no " + file
+                            + " in " + tmp, null);
+                }
+            }
+            Properties manifest = new Properties();
+            manifest.setProperty("image", image.hash());
+            manifest.setProperty("imageDisk", image.disk().toAbsolutePath().toString());
+            manifest.setProperty("imageDiskSize", Long.toString(Files.size(image.disk())));
+            manifest.setProperty("imageDiskModified", Long.toString(Files.getLastModifiedTime(image.disk()).toMillis()));
+            manifest.setProperty("key", key.digest());
+            manifest.setProperty("hardware", key.describe());
+            manifest.setProperty("diskSize", Long.toString(Files.size(tmp.resolve(DISK))));
+            manifest.setProperty("stateSize", Long.toString(Files.size(tmp.resolve(STATE))));
+            manifest.setProperty("created", Instant.now().toString());
+            try (OutputStream out = Files.newOutputStream(tmp.resolve(MANIFEST))) {
+                manifest.store(out, "hostspec warm snapshot");
+            }
+            for (String file : List.of(DISK, STATE, MANIFEST)) {
+                fsync(tmp.resolve(file));
+                // Machines only read snapshots, through overlays.
+                tmp.resolve(file).toFile().setReadOnly();
+            }
+            fsync(tmp);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new SnapshotException("the cache file system cannot rename atomically: " + root, e);
+            }
+            published = true;
+            fsync(root);
+            LOG.info("warm snapshot of image {} published: {}", image.hash(), dir);
+        } finally {
+            if (!published) {
+                deleteRecursively(tmp);
+            }
+        }
+    }
+
+    /** Why the entry is unusable, or empty when it is valid. */
+    Optional<String> problem(Path dir, HardwareKey key) {
+        if (!Files.isDirectory(dir)) {
+            return Optional.of("absent");
+        }
+        Properties manifest = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve(MANIFEST))) {
+            manifest.load(in);
+        } catch (IOException e) {
+            return Optional.of("manifest missing or unreadable");
+        }
+        try {
+            if (!image.hash().equals(manifest.getProperty("image"))
+                    || !Long.toString(Files.size(image.disk())).equals(manifest.getProperty("imageDiskSize"))
+                    || !Long.toString(Files.getLastModifiedTime(image.disk()).toMillis())
+                    .equals(manifest.getProperty("imageDiskModified"))) {
+                return Optional.of("taken on another build of the image");
+            }
+            if (!key.digest().equals(manifest.getProperty("key"))
+                    || !key.describe().equals(manifest.getProperty("hardware"))) {
+                return Optional.of("taken on other hardware");
+            }
+            for (String[] file : new String[][] {{DISK, "diskSize"}, {STATE, "stateSize"}}) {
+                Path path = dir.resolve(file[0]);
+                if (!Files.isRegularFile(path)) {
+                    return Optional.of(file[0] + " is missing");
+                }
+                String size = Long.toString(Files.size(path));
+                if (!size.equals(manifest.getProperty(file[1]))) {
+                    return Optional.of(file[0] + " has " + size + " bytes, manifest says "
+                            + manifest.getProperty(file[1]));
+                }
+            }
+            try (InputStream in = Files.newInputStream(dir.resolve(STATE))) {
+                if (!java.util.Arrays.equals(in.readNBytes(STATE_MAGIC.length), STATE_MAGIC)) {
+                    return Optional.of(STATE + " is not a QEMU state file");
+                }
+            }
+        } catch (IOException e) {
+            return Optional.of("unreadable: " + e);
+        }
+        return Optional.empty();
+    }
+
+    /** Removes temporary and trash directories an interrupted producer of this key left (we hold its lock). */
+    private void removeLeftovers(HardwareKey key) throws IOException {
+        try (Stream<Path> siblings = Files.list(root)) {
+            for (Path p : siblings.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".tmp-" + key.digest() + "-") || n.startsWith(".trash-" + key.digest() + "-")) {
+                    LOG.info("warm snapshot: removing leftovers of an interrupted snapshot: {}", p);
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    private static void fsync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    /** A warm snapshot could not be taken or stored. */
+    public static final class SnapshotException extends RuntimeException {
+        /**
+         * @param message what went wrong, naming the snapshot
+         * @param cause   the underlying failure, may be null
+         */
+        public SnapshotException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SnapshotCache[" + root + "]";
+    }
+
+    /** @return the image this cache belongs to */
+    public BuiltImage image() {
+        return Objects.requireNonNull(image);
+    }
+}
