@@ -5,7 +5,6 @@ import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
-import io.hostspec.net.VirtualNetwork;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,55 +21,44 @@ public final class Host {
 
     private final Machine machine;
     private final EvaluatedHost evaluated;
-    private final VirtualNetwork network;
-    private boolean ready;
 
-    Host(Machine machine, EvaluatedHost evaluated, VirtualNetwork network) {
+    Host(Machine machine, EvaluatedHost evaluated) {
         this.machine = machine;
         this.evaluated = evaluated;
-        this.network = network;
     }
 
     /**
-     * Waits for the guest agent and gives the guest its network identity (addresses, host name, /etc/hosts), once per
-     * boot: addresses are not kept across a reboot, and a restored snapshot comes back with the snapshot's identity.
+     * Starts the machine if it never ran (restoring the warm snapshot) and waits until its agent answers and the lab's
+     * after-start hook (the network identity) has run. A machine that ran and stopped (crashed, killed, shut down) is
+     * not restarted behind the scenario's back: waiting fails with how its QEMU exited.
      */
-    synchronized void ensureReady() {
-        if (!ready) {
-            machine.waitForAgent(Timeouts.boot());
-            network.configure(machine, name());
-            ready = true;
+    void ensureReady() {
+        if (machine.lastStart().isEmpty()) {
+            machine.start();
         }
+        machine.waitForAgent(Timeouts.boot());
     }
 
-    /** Reboots cleanly, waits until the host is back and gives it its network identity again. */
+    /** Reboots cleanly and waits until the host is back with its network identity. */
     public void reboot() {
-        synchronized (this) {
-            ready = false;
-        }
         machine.reboot();
-        ensureReady();
+        machine.waitForAgent(Timeouts.boot());
     }
 
     /** Kills the host's QEMU: no clean shutdown. Its disk is kept for a later {@link #start()}. */
-    public synchronized void crash() {
-        ready = false;
+    public void crash() {
         machine.crash();
     }
 
     /** Powers the host off cleanly and waits for QEMU to exit. */
-    public synchronized void shutdown() {
-        ready = false;
+    public void shutdown() {
         machine.shutdown();
     }
 
-    /** Boots the host again from its own disk and waits until it is ready. */
+    /** Boots the host again from its own disk (a cold boot, never a snapshot) and waits until it is ready. */
     public void start() {
-        synchronized (this) {
-            ready = !machine.isRunning() ? false : ready;
-        }
         machine.start();
-        ensureReady();
+        machine.waitForAgent(Timeouts.boot());
     }
 
     /** The machine, for everything the NixOS-driver-like API offers. */

@@ -71,7 +71,7 @@ public final class ScenarioLab implements AutoCloseable {
         return host;
     }
 
-    /** Creates and launches a host's machine if needed, without waiting for it. */
+    /** Creates a host's machine if needed, without starting it. */
     private synchronized Host launch(String name) {
         Host host = started.get(name);
         if (host == null) {
@@ -84,9 +84,8 @@ public final class ScenarioLab implements AutoCloseable {
             }
             MachineSpec spec = spec(name, evaluated.recipe()).withExtraQemuArgs(net.qemuArgs(name));
             Machine machine = lab().add(spec);
-            host = new Host(machine, evaluated, net);
+            host = new Host(machine, evaluated);
             started.put(name, host);
-            machine.start();
         }
         return host;
     }
@@ -98,12 +97,10 @@ public final class ScenarioLab implements AutoCloseable {
             throw new IllegalStateException("no host is declared in this scenario; declare one first, e.g. "
                     + "Given the host \"xoa\" from \"hosts/xoa\"");
         }
-        List<Host> hosts = new ArrayList<>();
         for (String name : names) {
-            hosts.add(launch(name));
+            launch(name);
         }
         lab().startAll(Timeouts.boot());
-        hosts.parallelStream().forEach(Host::ensureReady);
     }
 
     /** Asserts a TCP connection from one host to another's port succeeds (retried up to the default wait). */
@@ -135,7 +132,10 @@ public final class ScenarioLab implements AutoCloseable {
             for (String name : declarations.names()) {
                 members.add(new NetworkPlan.Member(name, declarations.evaluate(name).recipe().hardware().vlans()));
             }
-            network = VirtualNetwork.start(NetworkPlan.of(members), lab().runDirectory());
+            VirtualNetwork net = VirtualNetwork.start(NetworkPlan.of(members), lab().runDirectory());
+            // after every cold boot and every snapshot restore: a restored guest has the snapshot's identity
+            lab().afterStart(machine -> net.configure(machine, machine.name()));
+            network = net;
         }
         return network;
     }
