@@ -300,7 +300,7 @@ public final class Machine implements AutoCloseable {
                             }
                             return status.status().equals("completed") ? Wait.Observation.satisfied("completed")
                                     : Wait.Observation.notYet(status.status());
-                        }, this::qemuOutputEvidence);
+                        }, this::qemuOutputEvidence, Wait.Pace.PROTOCOL);
                 monitor.cont(Timeouts.PROTOCOL_CALL);
                 waitForAgent(Timeouts.RESTORE);
                 // The guest's clock stopped at snapshot time. Not QGA guest-set-time: it runs `hwclock -w`, which waits
@@ -370,7 +370,8 @@ public final class Machine implements AutoCloseable {
             try (LogSection section = LogSection.open(name(), "wait for the guest agent")) {
                 try {
                     Wait.until(name(), "guest agent of " + name() + " answers", "a reply to guest-sync-delimited",
-                            timeout, this::failIfQemuExited, remaining -> trySyncAgent(), this::consoleEvidence);
+                            timeout, this::failIfQemuExited, remaining -> trySyncAgent(), this::consoleEvidence,
+                            Wait.Pace.PROTOCOL);
                 } catch (RuntimeException e) {
                     throw section.failed(e);
                 } finally {

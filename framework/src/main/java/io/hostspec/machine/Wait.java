@@ -36,6 +36,14 @@ final class Wait {
     static final Duration FIRST_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
 
+    /** How often to poll: guest-level waits back off to a second; protocol-level waits stay fine-grained. */
+    record Pace(Duration first, Duration max) {
+        /** Commands in the guest: each poll costs a process there, so back off to a second. */
+        static final Pace GUEST = new Pace(FIRST_INTERVAL, MAX_INTERVAL);
+        /** QMP and agent handshakes of a restore: cheap polls, and every 100 ms of latency shows in a warm start. */
+        static final Pace PROTOCOL = new Pace(Duration.ofMillis(10), Duration.ofMillis(50));
+    }
+
     private Wait() {
     }
 
@@ -53,6 +61,12 @@ final class Wait {
      */
     static String until(String host, String name, String expected, Duration timeout, Runnable failFast, Probe probe,
                         Supplier<String> evidence) {
+        return until(host, name, expected, timeout, failFast, probe, evidence, Pace.GUEST);
+    }
+
+    /** {@link #until(String, String, String, Duration, Runnable, Probe, Supplier)} polling at the given pace. */
+    static String until(String host, String name, String expected, Duration timeout, Runnable failFast, Probe probe,
+                        Supplier<String> evidence, Pace pace) {
         AtomicReference<String> lastSeen = new AtomicReference<>("(nothing: no poll completed)");
         AtomicInteger polls = new AtomicInteger();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -62,8 +76,8 @@ final class Wait {
                     .pollInSameThread()
                     .pollDelay(Duration.ZERO)
                     .pollInterval((count, previous) -> {
-                        Duration next = count <= 1 ? FIRST_INTERVAL : previous.multipliedBy(2);
-                        return next.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL : next;
+                        Duration next = count <= 1 ? pace.first() : previous.multipliedBy(2);
+                        return next.compareTo(pace.max()) > 0 ? pace.max() : next;
                     })
                     .failFast(failFast::run)
                     .until(() -> {
@@ -107,7 +121,7 @@ final class Wait {
             java.util.Optional<T> got = attempt.get();
             got.ifPresent(value::set);
             return got.isPresent() ? Observation.satisfied("available") : Observation.notYet("not available yet");
-        }, evidence);
+        }, evidence, Pace.PROTOCOL);
         return value.get();
     }
 }
