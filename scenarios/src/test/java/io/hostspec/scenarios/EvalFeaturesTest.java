@@ -1,7 +1,7 @@
 package io.hostspec.scenarios;
 
-import org.junit.platform.suite.api.ConfigurationParameter;
 import org.junit.platform.suite.api.IncludeEngines;
+import org.junit.platform.suite.api.IncludeTags;
 import org.junit.platform.suite.api.SelectDirectories;
 import org.junit.platform.suite.api.Suite;
 
@@ -9,6 +9,6 @@ import org.junit.platform.suite.api.Suite;
 @Suite
 @IncludeEngines("cucumber")
 @SelectDirectories("../features")
-@ConfigurationParameter(key = "cucumber.filter.tags", value = "@eval")
+@IncludeTags("eval")
 public class EvalFeaturesTest {
 }
