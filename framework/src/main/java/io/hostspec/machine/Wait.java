@@ -35,6 +35,8 @@ final class Wait {
 
     static final Duration FIRST_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
+    /** The least time one poll gets, even past the wait's deadline, so that its observation is complete. */
+    static final Duration MIN_POLL = Duration.ofSeconds(5);
 
     /** How often to poll: guest-level waits back off to a second; protocol-level waits stay fine-grained. */
     record Pace(Duration first, Duration max) {
@@ -82,7 +84,9 @@ final class Wait {
                     .failFast(failFast::run)
                     .until(() -> {
                         Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                        Observation observation = probe.poll(remaining.isZero() ? Duration.ofMillis(1) : remaining);
+                        // The last poll still gets time to finish: a command cut short near the deadline would
+                        // report "the agent did not answer" instead of what the wait last saw.
+                        Observation observation = probe.poll(remaining.compareTo(MIN_POLL) < 0 ? MIN_POLL : remaining);
                         polls.incrementAndGet();
                         lastSeen.set(observation.seen());
                         return observation.satisfied();
