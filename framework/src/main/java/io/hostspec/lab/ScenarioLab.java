@@ -108,6 +108,7 @@ public final class ScenarioLab implements AutoCloseable {
         Host from = host(client);
         host(target);
         Reachability.canReach(from.machine(), address(client, target), port, Timeouts.waitDefault());
+        host(target).touches.port(port);
     }
 
     /**
@@ -118,6 +119,7 @@ public final class ScenarioLab implements AutoCloseable {
         Host from = host(client);
         host(target);
         Reachability.cannotReach(from.machine(), address(client, target), port);
+        host(target).touches.port(port);
     }
 
     private String address(String client, String target) {
