@@ -174,6 +174,38 @@ public final class Host {
                 out -> List.of(out.strip().split("\\s+")).contains(group), Timeouts.waitDefault());
     }
 
+    /**
+     * What a report should keep of this host, by attachment name: its serial console and, when {@code failed}, the
+     * output of {@code systemctl --failed} and the journal of each failed unit. Never throws: a dead machine gives
+     * what can still be read (the console log survives its QEMU).
+     */
+    public java.util.Map<String, String> evidence(boolean failed) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            out.put("[" + name() + "] serial console", java.nio.file.Files.readString(machine.consoleLog(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException | RuntimeException e) {
+            out.put("[" + name() + "] serial console", "(unavailable: " + e + ")");
+        }
+        if (failed && machine.isRunning()) {
+            try {
+                out.put("[" + name() + "] systemctl --failed", machine.execute(
+                        "systemctl --failed --no-pager --full 2>&1", Timeouts.PROTOCOL_CALL).stdout());
+                String units = machine.execute("systemctl --failed --no-legend --plain 2>/dev/null | cut -d' ' -f1",
+                        Timeouts.PROTOCOL_CALL).stdout();
+                for (String unit : units.strip().split("\\s+")) {
+                    if (!unit.isBlank()) {
+                        out.put("[" + name() + "] journal of " + unit, machine.execute("journalctl --no-pager -n 200 -u "
+                                + Shell.quote(unit) + " 2>&1", Timeouts.PROTOCOL_CALL).stdout());
+                    }
+                }
+            } catch (RuntimeException e) {
+                out.put("[" + name() + "] systemctl --failed", "(unavailable: " + e.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
     private String output(ExecResult r) {
         return "\n  stdout: " + ScenarioLab.tail(r.stdout()).replace("\n", "\n          ")
                 + "\n  stderr: " + ScenarioLab.tail(r.stderr()).replace("\n", "\n          ");

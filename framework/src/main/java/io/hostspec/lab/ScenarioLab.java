@@ -190,6 +190,16 @@ public final class ScenarioLab implements AutoCloseable {
         }
     }
 
+    /**
+     * The evidence of every host this scenario started, by attachment name (see {@link Host#evidence(boolean)}):
+     * serial consoles, and when {@code failed} the failed units and their journals.
+     */
+    public synchronized Map<String, String> evidence(boolean failed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        started.values().forEach(h -> out.putAll(h.evidence(failed)));
+        return out;
+    }
+
     /** The image a host boots, built on first use. */
     BuiltImage image(String name, Recipe recipe) {
         HostTools.ensureVmBackend();
