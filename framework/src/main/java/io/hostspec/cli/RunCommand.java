@@ -109,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
         RunSummary summary = new RunSummary(reports);
         launcher.execute(discovery, summary);
         spec.commandLine().getOut().print(summary.consoleReport());
+        spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
         if (!summary.errors().isEmpty()) {
             spec.commandLine().getErr().println("hostspec: " + String.join("\n", summary.errors()));
             return Main.USAGE;
