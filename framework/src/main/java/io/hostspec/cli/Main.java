@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hostspec", mixinStandardHelpOptions = true, version = "hostspec 0.1.0",
         description = "Tests declarative Linux hosts by booting them.",
         subcommands = {RunCommand.class, EvalCommand.class, BuildCommand.class, OptionsCommand.class, ShellCommand.class,
-                DoctorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DoctorCommand.class, BenchCommand.class, MatrixCommand.class, CoverageCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of usage and configuration errors. */

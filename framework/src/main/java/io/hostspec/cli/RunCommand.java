@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (deterministic split).")
     String shard;
 
+    @Option(names = "--durations", paramLabel = "FILE", description = "A previous run's summary.json: shards balance "
+            + "its scenario durations (default: <report-dir>/summary.json if it exists).")
+    Path durations;
+
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where reports go (default: reports/out).")
     Path reportDir;
 
@@ -95,11 +99,17 @@ final class RunCommand implements Callable<Integer> {
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors).configurationParameters(params).build();
         if (selectedShard != null) {
-            discovery = Shards.select(launcher, discovery, params, selectedShard);
+            Path previous = durations != null ? durations : reports.resolve("summary.json");
+            if (durations != null && !Files.isRegularFile(durations)) {
+                throw new IllegalArgumentException("--durations: no summary.json at " + durations);
+            }
+            discovery = Shards.select(launcher, discovery, params, selectedShard,
+                    Shards.durations(previous, project.root()));
         }
         RunSummary summary = new RunSummary(reports);
         launcher.execute(discovery, summary);
         spec.commandLine().getOut().print(summary.consoleReport());
+        spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
         if (!summary.errors().isEmpty()) {
             spec.commandLine().getErr().println("hostspec: " + String.join("\n", summary.errors()));
             return Main.USAGE;

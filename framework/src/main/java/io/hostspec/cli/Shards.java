@@ -12,8 +12,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Deterministic sharding: the scenarios of a run, sorted by their unique id, dealt round-robin into N shards. Every
- * scenario lands in exactly one shard, and shard sizes differ by at most one.
+ * Deterministic sharding. Without recorded durations, the scenarios of a run, sorted by their unique id, are dealt
+ * round-robin into N shards (sizes differ by at most one). With durations of a previous run, scenarios are assigned
+ * longest first to the shard with the least total time so far (ties: lowest shard), scenarios without a recorded
+ * duration counting as the mean of the known ones. Either way every scenario lands in exactly one shard, and the split
+ * depends only on the ids and durations, not on discovery order.
  */
 final class Shards {
 
@@ -56,17 +59,101 @@ final class Shards {
         return out;
     }
 
+    /**
+     * The ids of shard k, balancing recorded durations; round-robin when none is known.
+     *
+     * @param ids       every scenario's id
+     * @param shard     which shard
+     * @param durations milliseconds by id, from a previous run (may miss some ids)
+     */
+    static List<String> pick(List<String> ids, Shard shard, java.util.Map<String, Long> durations) {
+        List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
+        List<Long> known = sorted.stream().filter(durations::containsKey).map(durations::get).toList();
+        if (known.isEmpty()) {
+            return pick(ids, shard);
+        }
+        long mean = Math.max(1, (long) known.stream().mapToLong(Long::longValue).average().orElse(1));
+        sorted.sort(Comparator.comparing((String id) -> -durations.getOrDefault(id, mean))
+                .thenComparing(Comparator.naturalOrder()));
+        long[] load = new long[shard.count()];
+        List<String> out = new ArrayList<>();
+        for (String id : sorted) {
+            int least = 0;
+            for (int i = 1; i < load.length; i++) {
+                if (load[i] < load[least]) {
+                    least = i;
+                }
+            }
+            load[least] += Math.max(1, durations.getOrDefault(id, mean));
+            if (least == shard.index() - 1) {
+                out.add(id);
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /**
+     * Scenario durations of a previous run's {@code summary.json}, keyed like {@link #scenarioKey}: the feature file
+     * (absolute) and the scenario's line. Empty when the file does not exist or cannot be read.
+     */
+    static java.util.Map<String, Long> durations(java.nio.file.Path summary, java.nio.file.Path root) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        if (summary == null || !java.nio.file.Files.isRegularFile(summary)) {
+            return out;
+        }
+        try {
+            for (var s : Json.MAPPER.readTree(summary.toFile()).path("scenarios")) {
+                java.nio.file.Path file = root.resolve(s.path("uri").asText()).toAbsolutePath().normalize();
+                out.put(file + ":" + s.path("line").asInt(), s.path("durationMs").asLong());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
+    /** The key of a discovered scenario in {@link #durations}: its feature file and line, or its unique id. */
+    static String scenarioKey(TestIdentifier test) {
+        var source = test.getSource().orElse(null);
+        if (source instanceof org.junit.platform.engine.support.descriptor.FileSource f) {
+            return f.getFile().toPath().toAbsolutePath().normalize() + ":"
+                    + f.getPosition().map(org.junit.platform.engine.support.descriptor.FilePosition::getLine).orElse(0);
+        }
+        if (source instanceof org.junit.platform.engine.support.descriptor.UriSource u
+                && "file".equals(u.getUri().getScheme())) {
+            String q = u.getUri().getQuery();
+            String line = q != null && q.startsWith("line=") ? q.substring(5).split("&")[0] : "0";
+            return java.nio.file.Path.of(u.getUri().getPath()).toAbsolutePath().normalize() + ":" + line;
+        }
+        return test.getUniqueId();
+    }
+
+    /** Every scenario (test) a discovery request selects. */
+    static List<TestIdentifier> scenarios(Launcher launcher, LauncherDiscoveryRequest all) {
+        TestPlan plan = launcher.discover(all);
+        List<TestIdentifier> out = new ArrayList<>();
+        for (TestIdentifier root : plan.getRoots()) {
+            plan.getDescendants(root).stream().filter(TestIdentifier::isTest).forEach(out::add);
+        }
+        return out;
+    }
+
     /** A request for the scenarios of one shard of everything {@code all} selects, with the same parameters. */
     static LauncherDiscoveryRequest select(Launcher launcher, LauncherDiscoveryRequest all,
-                                           java.util.Map<String, String> params, Shard shard) {
-        TestPlan plan = launcher.discover(all);
+                                           java.util.Map<String, String> params, Shard shard,
+                                           java.util.Map<String, Long> durationsByKey) {
         List<String> ids = new ArrayList<>();
-        for (TestIdentifier root : plan.getRoots()) {
-            plan.getDescendants(root).stream().filter(TestIdentifier::isTest)
-                    .forEach(t -> ids.add(t.getUniqueId()));
+        java.util.Map<String, Long> durations = new java.util.HashMap<>();
+        for (TestIdentifier t : scenarios(launcher, all)) {
+            ids.add(t.getUniqueId());
+            Long ms = durationsByKey.get(scenarioKey(t));
+            if (ms != null) {
+                durations.put(t.getUniqueId(), ms);
+            }
         }
         return LauncherDiscoveryRequestBuilder.request()
-                .selectors(pick(ids, shard).stream().map(DiscoverySelectors::selectUniqueId).toList())
+                .selectors(pick(ids, shard, durations).stream().map(DiscoverySelectors::selectUniqueId).toList())
                 .configurationParameters(params)
                 .build();
     }

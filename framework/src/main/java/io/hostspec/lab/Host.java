@@ -5,6 +5,7 @@ import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
+import io.hostspec.report.Coverage;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,10 +22,12 @@ public final class Host {
 
     private final Machine machine;
     private final EvaluatedHost evaluated;
+    final Touches touches;
 
     Host(Machine machine, EvaluatedHost evaluated) {
         this.machine = machine;
         this.evaluated = evaluated;
+        this.touches = new Touches(Coverage.current(), machine, evaluated);
     }
 
     /**
@@ -78,6 +81,7 @@ public final class Host {
 
     /** Runs a command that must exit 0. */
     public ExecResult succeed(String command) {
+        touches.command(command);
         ExecResult r = machine.execute(command);
         if (!r.succeeded()) {
             throw new AssertionError("[" + name() + "] expected `" + command + "' to succeed, but it exited "
@@ -88,6 +92,7 @@ public final class Host {
 
     /** Runs a command that must exit non-zero. */
     public ExecResult fail(String command) {
+        touches.command(command);
         ExecResult r = machine.execute(command);
         if (r.succeeded()) {
             throw new AssertionError("[" + name() + "] expected `" + command + "' to fail, but it exited 0"
@@ -98,6 +103,7 @@ public final class Host {
 
     /** Retries a command until it exits 0, within the default wait. */
     public ExecResult eventuallySucceeds(String command) {
+        touches.command(command);
         long start = System.nanoTime();
         String out = machine.waitUntilSucceeds(command, Timeouts.waitDefault());
         return new ExecResult(command, 0, out, "", Duration.ofNanos(System.nanoTime() - start));
@@ -105,6 +111,7 @@ public final class Host {
 
     /** Waits until the unit is active; fails at once when it fails. */
     public void waitForUnit(String unit) {
+        touches.unit(unit);
         machine.waitForUnit(unit, Timeouts.waitDefault());
     }
 
@@ -119,6 +126,7 @@ public final class Host {
     }
 
     private void waitForUnitState(String unit, String state) {
+        touches.unit(unit);
         machine.waitForOutput("unit " + unit + " " + state + " on " + name(), "ActiveState=" + state,
                 "systemctl show --property=ActiveState " + Shell.quote(unit),
                 out -> out.strip().equals("ActiveState=" + state), Timeouts.waitDefault());
@@ -127,10 +135,12 @@ public final class Host {
     /** Waits until something listens on the TCP port. */
     public void waitForOpenPort(int port) {
         machine.waitForOpenPort(port, Timeouts.waitDefault());
+        touches.port(port);
     }
 
     /** Waits until the file exists and contains the text. */
     public void assertFileContains(String path, String text) {
+        touches.file(path);
         machine.waitForOutput("file " + path + " containing \"" + text + "\" on " + name(),
                 "the file exists and contains \"" + text + "\"",
                 "cat " + Shell.quote(path) + " 2>&1 | tail -c 2000", out -> out.contains(text), Timeouts.waitDefault());
@@ -145,6 +155,7 @@ public final class Host {
         machine.waitForOutput("unix socket " + path + " on " + name(), want,
                 "stat -c '%F %U:%G %a' " + Shell.quote(path) + " 2>&1",
                 out -> socketMatches(out.strip(), owner, mode), Timeouts.waitDefault());
+        touches.socket(path);
     }
 
     static boolean socketMatches(String stat, String owner, String mode) {
@@ -157,9 +168,42 @@ public final class Host {
 
     /** Waits until the user exists and is a member of the group. */
     public void assertUserInGroup(String user, String group) {
+        touches.user(user, group);
         machine.waitForOutput("user " + user + " in group " + group + " on " + name(), "groups containing " + group,
                 "id -nG " + Shell.quote(user) + " 2>&1",
                 out -> List.of(out.strip().split("\\s+")).contains(group), Timeouts.waitDefault());
+    }
+
+    /**
+     * What a report should keep of this host, by attachment name: its serial console and, when {@code failed}, the
+     * output of {@code systemctl --failed} and the journal of each failed unit. Never throws: a dead machine gives
+     * what can still be read (the console log survives its QEMU).
+     */
+    public java.util.Map<String, String> evidence(boolean failed) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            out.put("[" + name() + "] serial console", java.nio.file.Files.readString(machine.consoleLog(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException | RuntimeException e) {
+            out.put("[" + name() + "] serial console", "(unavailable: " + e + ")");
+        }
+        if (failed && machine.isRunning()) {
+            try {
+                out.put("[" + name() + "] systemctl --failed", machine.execute(
+                        "systemctl --failed --no-pager --full 2>&1", Timeouts.PROTOCOL_CALL).stdout());
+                String units = machine.execute("systemctl --failed --no-legend --plain 2>/dev/null | cut -d' ' -f1",
+                        Timeouts.PROTOCOL_CALL).stdout();
+                for (String unit : units.strip().split("\\s+")) {
+                    if (!unit.isBlank()) {
+                        out.put("[" + name() + "] journal of " + unit, machine.execute("journalctl --no-pager -n 200 -u "
+                                + Shell.quote(unit) + " 2>&1", Timeouts.PROTOCOL_CALL).stdout());
+                    }
+                }
+            } catch (RuntimeException e) {
+                out.put("[" + name() + "] systemctl --failed", "(unavailable: " + e.getMessage() + ")");
+            }
+        }
+        return out;
     }
 
     private String output(ExecResult r) {

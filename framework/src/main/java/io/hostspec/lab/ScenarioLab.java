@@ -108,6 +108,7 @@ public final class ScenarioLab implements AutoCloseable {
         Host from = host(client);
         host(target);
         Reachability.canReach(from.machine(), address(client, target), port, Timeouts.waitDefault());
+        host(target).touches.port(port);
     }
 
     /**
@@ -118,6 +119,7 @@ public final class ScenarioLab implements AutoCloseable {
         Host from = host(client);
         host(target);
         Reachability.cannotReach(from.machine(), address(client, target), port);
+        host(target).touches.port(port);
     }
 
     private String address(String client, String target) {
@@ -186,6 +188,16 @@ public final class ScenarioLab implements AutoCloseable {
             throw new AssertionError("expected the output of `" + r.command() + "' to be \"" + text
                     + "\", but it was \"" + out + "\"");
         }
+    }
+
+    /**
+     * The evidence of every host this scenario started, by attachment name (see {@link Host#evidence(boolean)}):
+     * serial consoles, and when {@code failed} the failed units and their journals.
+     */
+    public synchronized Map<String, String> evidence(boolean failed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        started.values().forEach(h -> out.putAll(h.evidence(failed)));
+        return out;
     }
 
     /** The image a host boots, built on first use. */

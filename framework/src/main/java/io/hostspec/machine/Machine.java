@@ -618,8 +618,11 @@ public final class Machine implements AutoCloseable {
         long start = System.nanoTime();
         GuestAgent.ExecStatus status = withAgent("running `" + command + "`",
                 a -> a.exec("/bin/sh", List.of("-c", command), timeout));
-        return new ExecResult(command, status.exitCode(), new String(status.stdout(), StandardCharsets.UTF_8),
-                new String(status.stderr(), StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+        ExecResult result = new ExecResult(command, status.exitCode(), new String(status.stdout(),
+                StandardCharsets.UTF_8), new String(status.stderr(), StandardCharsets.UTF_8),
+                Duration.ofNanos(System.nanoTime() - start));
+        CommandLog.finished(name(), result);
+        return result;
     }
 
     /**

@@ -11,6 +11,8 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
+import io.hostspec.machine.LogSection;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,9 +41,11 @@ public final class RunSummary implements TestExecutionListener {
 
     private final Path reportDir;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> startedAt = new ConcurrentHashMap<>();
     private final List<Scenario> scenarios = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean active;
+    private volatile CoverageReport coverage;
     private Path root;
 
     /**
@@ -73,11 +77,17 @@ public final class RunSummary implements TestExecutionListener {
                 .map("cucumber"::equals).orElse(false));
         String r = System.getProperty("hostspec.root");
         root = r == null ? Path.of("").toAbsolutePath() : Path.of(r).toAbsolutePath();
+        if (active) {
+            Coverage.current().reset();
+            Timeline.current().reset();
+            LogSection.addListener(Timeline.current());
+        }
     }
 
     @Override
     public void executionStarted(TestIdentifier id) {
         started.put(id.getUniqueId(), System.nanoTime());
+        startedAt.put(id.getUniqueId(), java.time.Instant.now());
     }
 
     @Override
@@ -101,6 +111,8 @@ public final class RunSummary implements TestExecutionListener {
                 case FAILED -> "failed";
             };
             scenarios.add(scenario(id, status, ms, message));
+            Timeline.current().scenario(id.getDisplayName(), startedAt.getOrDefault(id.getUniqueId(),
+                    java.time.Instant.now()), java.time.Duration.ofMillis(ms), status);
         } else if (result.getStatus() == TestExecutionResult.Status.FAILED) {
             errors.add(where(id.getSource().orElse(null)) + ": " + message);
         }
@@ -120,6 +132,14 @@ public final class RunSummary implements TestExecutionListener {
             json.put("scenarios", sorted());
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
                     .writeValue(reportDir.resolve("summary.json").toFile(), json);
+            LogSection.removeListener(Timeline.current());
+            coverage = Coverage.current().report();
+            coverage.writeTo(reportDir);
+            Files.writeString(reportDir.resolve(Timeline.SVG_FILE), Timeline.current().svg());
+            String results = System.getProperty(AllureLinks.RESULTS_PROPERTY);
+            if (results != null) {
+                AllureLinks.write(Path.of(results), reportDir, coverage);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + reportDir.resolve("summary.json"), e);
         }
@@ -130,6 +150,16 @@ public final class RunSummary implements TestExecutionListener {
         synchronized (scenarios) {
             return scenarios.stream().filter(s -> s.status().equals(status)).count();
         }
+    }
+
+    /** The coverage report written at the end of the run, or empty before. */
+    public CoverageReport coverage() {
+        return coverage == null ? CoverageReport.empty() : coverage;
+    }
+
+    /** The folder the reports go to. */
+    public Path reportDir() {
+        return reportDir;
     }
 
     /** Failed scenarios. */
@@ -174,8 +204,16 @@ public final class RunSummary implements TestExecutionListener {
             slow.stream().limit(3).forEach(s -> b.append(String.format("  %7.1f s  %s (%s:%d)%n",
                     s.durationMs() / 1000.0, s.name(), s.uri(), s.line())));
         }
-        b.append(String.format("%n%d passed, %d failed, %d skipped%nReports: %s%n", count("passed"), failed(),
-                count("skipped"), reportDir.resolve("summary.json")));
+        b.append(String.format("%n%d passed, %d failed, %d skipped%n", count("passed"), failed(), count("skipped")));
+        if (coverage != null && !coverage.hosts().isEmpty()) {
+            b.append("\nConfiguration coverage:\n").append(coverage.oneLiners());
+        }
+        b.append("\nReports in ").append(reportDir).append(":\n")
+                .append("  summary.json       scenario results\n")
+                .append("  ").append(CoverageReport.HTML_FILE).append("      configuration coverage (")
+                .append(CoverageReport.JSON_FILE).append(")\n")
+                .append("  ").append(Timeline.SVG_FILE).append("       where the time went, per machine\n")
+                .append("  allure-results/    Allure results (HTML: allure generate, or mvn verify)\n");
         return b.toString();
     }
 

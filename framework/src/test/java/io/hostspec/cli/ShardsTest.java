@@ -46,6 +46,43 @@ class ShardsTest {
     }
 
     @Test
+    void recordedDurationsBalanceTheShardsAndStillCoverEveryScenarioOnce() {
+        List<String> ids = new ArrayList<>();
+        java.util.Map<String, Long> ms = new java.util.HashMap<>();
+        for (int i = 0; i < 17; i++) {
+            String id = "[engine:cucumber]/[feature:f]/[scenario:" + i + "]";
+            ids.add(id);
+            if (i != 5) {
+                ms.put(id, i < 3 ? 60_000L : 2_000L + i);   // three slow ones, one unknown
+            }
+        }
+        for (int n = 1; n <= 4; n++) {
+            Set<String> seen = new HashSet<>();
+            long max = 0;
+            long min = Long.MAX_VALUE;
+            for (int k = 1; k <= n; k++) {
+                List<String> shard = Shards.pick(ids, new Shards.Shard(k, n), ms);
+                assertEquals(shard, Shards.pick(List.copyOf(new java.util.TreeSet<>(ids).descendingSet()),
+                        new Shards.Shard(k, n), ms), "independent of discovery order");
+                long total = 0;
+                for (String id : shard) {
+                    assertTrue(seen.add(id), id + " in two shards of " + n);
+                    total += ms.getOrDefault(id, 0L);
+                }
+                max = Math.max(max, total);
+                min = Math.min(min, total);
+            }
+            assertEquals(new HashSet<>(ids), seen);
+            if (n == 2) {
+                // round-robin by id would put scenarios 0 and 2 (both slow) into shard 1: 122 s against 77 s
+                assertTrue(max - min <= 60_000 - 2 * 2_016, "unbalanced: " + min + " vs " + max);
+            }
+        }
+        assertEquals(Shards.pick(ids, new Shards.Shard(1, 3)), Shards.pick(ids, new Shards.Shard(1, 3),
+                java.util.Map.of()), "without durations the split is round-robin");
+    }
+
+    @Test
     void parseRejectsNonsense() {
         assertEquals(new Shards.Shard(2, 3), Shards.parse("2/3"));
         for (String bad : List.of("0/2", "3/2", "1", "a/b", "1/0")) {

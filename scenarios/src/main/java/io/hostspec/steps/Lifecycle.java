@@ -1,6 +1,8 @@
 package io.hostspec.steps;
 
 import io.cucumber.java.After;
+import io.cucumber.java.Scenario;
+import io.qameta.allure.Allure;
 
 /** Closes the scenario's machines after every scenario, whatever its outcome. */
 public final class Lifecycle {
@@ -10,6 +12,16 @@ public final class Lifecycle {
     /** Hooks sharing the scenario's world. */
     public Lifecycle(World world) {
         this.world = world;
+    }
+
+    /**
+     * Before the machines stop (After hooks run highest order first): attaches each host's serial console and, when
+     * the scenario failed, {@code systemctl --failed} and the journal of each failed unit.
+     */
+    @After(order = 1000)
+    public void attachEvidence(Scenario scenario) {
+        world.lab().evidence(scenario.isFailed()).forEach((name, text) -> Allure.addAttachment(name, "text/plain",
+                text, ".txt"));
     }
 
     /** Stops every machine the scenario started and removes their overlays and sockets. */

@@ -6,6 +6,7 @@ import io.hostspec.host.ScenarioHosts;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.lab.ScenarioLab;
 import io.hostspec.module.Provenance;
+import io.hostspec.report.Timeline;
 
 import java.nio.file.Path;
 
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 public final class World {
 
     private static final Hosts HOSTS = new Hosts(Project.current());
-    private static final ImageBuilder IMAGES = ImageBuilder.create();
+    private static final ImageBuilder IMAGES = ImageBuilder.create().withListener(Timeline.current());
 
     private final ScenarioLab lab = new ScenarioLab(HOSTS, IMAGES);
 
