@@ -53,6 +53,8 @@ final class ActivationScript {
         s.append("\n# units the new generation no longer has, stopped while their unit files exist\n");
         for (String unit : plan.stop()) {
             s.append(ifActive(unit, "stop", "stopped"));
+            // a removed unit that had failed would otherwise stay listed by systemctl --failed
+            s.append("systemctl reset-failed ").append(q(unit)).append(" 2>/dev/null\n");
         }
 
         s.append("\nset -e\n# accounts\n");
