@@ -105,7 +105,13 @@ final class ActivationScript {
             s.append("mkdir -p ").append(q(parent(link.getKey()))).append(" && ln -sfn \"$(unit_path ")
                     .append(q(link.getValue())).append(")\" ").append(q(link.getKey())).append('\n');
         }
-        s.append("systemctl daemon-reload\n");
+        boolean unitsChanged = !plan.linksToAdd().isEmpty() || !plan.linksToRemove().isEmpty()
+                || plan.write().keySet().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"))
+                || plan.remove().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"));
+        if (unitsChanged) {
+            // seconds under TCG: only when a unit file or link changed
+            s.append("systemctl daemon-reload\n");
+        }
 
         s.append("\n# the record: written before acting on units, so a failing unit still leaves a generation to roll"
                 + " back from\n");

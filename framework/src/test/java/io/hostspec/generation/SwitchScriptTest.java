@@ -56,6 +56,7 @@ class SwitchScriptTest {
     void anEmptyPlanOnlyRecords() {
         Recipe a = recipe(Map.of(), Map.of("x.service", unit("x.service", "[Service]\n")), "");
         String script = ActivationScript.render(SwitchPlan.between(a, a), 3, "rollback", "h", "h1");
+        assertFalse(script.contains("daemon-reload"), "no unit file changed");
         assertFalse(script.contains("systemctl start") || script.contains("systemctl restart")
                 || script.contains("systemctl stop") || script.contains("nft -f"), script);
         assertTrue(List.of(script.split("\n")).contains("echo 3 > /var/lib/hostspec/generations/current.new && mv -f "
