@@ -28,6 +28,10 @@ public final class Timeouts {
     public static final Duration SNAPSHOT = Duration.ofSeconds(120);
     /** Bound for {@code systemctl is-system-running --wait} before a warm snapshot is taken. */
     public static final Duration SYSTEM_UP = Duration.ofSeconds(180);
+    /** Bound for a generation's activation script (accounts, files, daemon-reload, unit actions) to finish. */
+    public static final Duration ACTIVATION = Duration.ofMinutes(5);
+    /** Bound for the units a switch acted on to leave activating/deactivating/reloading. */
+    public static final Duration UNITS_SETTLE = Duration.ofSeconds(60);
     /** Bound for creating a qcow2 overlay. */
     public static final Duration OVERLAY = Duration.ofSeconds(30);
 

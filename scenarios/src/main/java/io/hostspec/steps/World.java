@@ -1,5 +1,6 @@
 package io.hostspec.steps;
 
+import io.hostspec.generation.SwitchResult;
 import io.hostspec.host.Hosts;
 import io.hostspec.host.Project;
 import io.hostspec.host.ScenarioHosts;
@@ -7,6 +8,7 @@ import io.hostspec.image.ImageBuilder;
 import io.hostspec.lab.ScenarioLab;
 import io.hostspec.module.Provenance;
 import io.hostspec.report.Timeline;
+import io.qameta.allure.Allure;
 
 import java.nio.file.Path;
 
@@ -29,6 +31,13 @@ public final class World {
     /** The hosts this scenario declares. */
     public ScenarioHosts hosts() {
         return lab.declarations();
+    }
+
+    /** Attaches a switch's or rollback's actions to the scenario's report (Allure), and returns it. */
+    public SwitchResult attach(SwitchResult result) {
+        Allure.addAttachment(result.kind().word() + " of " + result.host() + " to generation " + result.to(),
+                "text/plain", result.report(), ".txt");
+        return result;
     }
 
     /** The file:line of the step being run, relative to the project root. */

@@ -29,6 +29,8 @@ public final class RecipeApplier {
             "/usr/lib/systemd/system");
     /** The sysctl file written from {@link Recipe#sysctls()}. */
     public static final String SYSCTL_FILE = "/etc/sysctl.d/90-hostspec.conf";
+    /** The firewall ruleset file that Debian's nftables.service loads. */
+    public static final String NFTABLES_FILE = "/etc/nftables.conf";
     /** The modules-load file written from {@link Recipe#kernelModules()}. */
     public static final String MODULES_FILE = "/etc/modules-load.d/hostspec.conf";
     /** The serial console getty, always enabled so that the serial log shows a login prompt. */
@@ -106,7 +108,8 @@ public final class RecipeApplier {
      * The commands that create (or, for accounts a package already made, amend) a user, given existing users and
      * groups.
      */
-    static List<List<String>> userCommands(UserEntry u, Map<String, Integer> users, Map<String, Integer> groups) {
+    public static List<List<String>> userCommands(UserEntry u, Map<String, Integer> users,
+                                                  Map<String, Integer> groups) {
         List<List<String>> cmds = new ArrayList<>();
         String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
         if (!groups.containsKey(group)) {
@@ -233,8 +236,7 @@ public final class RecipeApplier {
         if (ruleset == null || ruleset.isBlank()) {
             return;
         }
-        String text = ruleset.startsWith("#!") ? ruleset : "#!/usr/sbin/nft -f\n" + ruleset;
-        rootfs.write("/etc/nftables.conf", text.endsWith("\n") ? text : text + "\n", 0755, 0, 0);
+        rootfs.write(NFTABLES_FILE, nftablesText(ruleset), 0755, 0, 0);
         // Debian's nftables.service is WantedBy=sysinit.target and loads /etc/nftables.conf.
         rootfs.symlink(UNIT_DIR + "/sysinit.target.wants/nftables.service",
                 findPackageUnit("nftables.service").orElse("/lib/systemd/system/nftables.service"));
@@ -244,9 +246,20 @@ public final class RecipeApplier {
         if (sysctls == null || sysctls.isEmpty()) {
             return;
         }
+        rootfs.write(SYSCTL_FILE, sysctlText(sysctls), 0644, 0, 0);
+    }
+
+    /** The content of {@link #NFTABLES_FILE} for a ruleset: an executable nft script ending in a newline. */
+    public static String nftablesText(String ruleset) {
+        String text = ruleset.startsWith("#!") ? ruleset : "#!/usr/sbin/nft -f\n" + ruleset;
+        return text.endsWith("\n") ? text : text + "\n";
+    }
+
+    /** The content of {@link #SYSCTL_FILE} for a set of kernel parameters. */
+    public static String sysctlText(Map<String, String> sysctls) {
         StringBuilder sb = new StringBuilder("# written by hostspec from boot.kernel.sysctl\n");
         sysctls.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
-        rootfs.write(SYSCTL_FILE, sb.toString(), 0644, 0, 0);
+        return sb.toString();
     }
 
     void applyKernelModules(Iterable<String> modules) throws IOException {

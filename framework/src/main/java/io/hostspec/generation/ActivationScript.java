@@ -1,0 +1,176 @@
+package io.hostspec.generation;
+
+import io.hostspec.image.internal.RecipeApplier;
+import io.hostspec.machine.Shell;
+import io.hostspec.realize.Recipe.FileEntry;
+import io.hostspec.realize.Recipe.GroupEntry;
+import io.hostspec.realize.Recipe.UserEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders a {@link SwitchPlan} as one POSIX shell script for the guest, so that a switch costs one file transfer and
+ * one command instead of a round trip per file. The script stops removed units first (their unit files go away),
+ * then, stopping at the first error, creates accounts, writes files atomically (base64 in a here-document, owner and
+ * mode set on a temporary file that is renamed over the target), updates {@code .wants} links, reloads systemd and
+ * records the new current generation durably. Only then, without stopping at errors, it reloads the firewall, applies
+ * sysctls and acts on units. Every action it takes is one line of output, parsed by {@link SwitchResult}:
+ * {@code ACTION stopped|reloaded|restarted|started UNIT}, {@code ACTION firewall-reloaded -},
+ * {@code ACTION sysctls-applied -}, {@code FAILED VERB UNIT}.
+ */
+final class ActivationScript {
+
+    /** Where the guest keeps its generation record: {@code current} and {@code history}. */
+    static final String RECORD_DIR = "/var/lib/hostspec/generations";
+    /** The here-document delimiter; base64 text can never contain it. */
+    private static final String EOF = "HOSTSPEC_EOF";
+
+    private ActivationScript() {
+    }
+
+    /**
+     * The script activating a plan as generation {@code number}.
+     *
+     * @param plan          what to change
+     * @param number        the generation becoming current
+     * @param kind          {@code switch} or {@code rollback}, for the history
+     * @param imageHash     the new generation's image hash, for the history
+     * @param firstHash     the image hash of generation 1, recorded when the guest has no record yet
+     * @return the script text
+     */
+    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash) {
+        StringBuilder s = new StringBuilder("#!/bin/sh\n# hostspec: activate generation " + number + " (" + kind
+                + ")\nset -u\numask 022\n");
+        s.append("unit_path() { for d in ").append(String.join(" ", RecipeApplier.PACKAGE_UNIT_DIRS))
+                .append("; do if [ -f \"$d/$1\" ]; then echo \"$d/$1\"; return; fi; done;")
+                .append(" echo \"/lib/systemd/system/$1\"; }\n");
+
+        s.append("\n# units the new generation no longer has, stopped while their unit files exist\n");
+        for (String unit : plan.stop()) {
+            s.append(ifActive(unit, "stop", "stopped"));
+            // a removed unit that had failed would otherwise stay listed by systemctl --failed
+            s.append("systemctl reset-failed ").append(q(unit)).append(" 2>/dev/null\n");
+        }
+
+        s.append("\nset -e\n# accounts\n");
+        for (GroupEntry g : plan.groups()) {
+            List<String> cmd = new ArrayList<>(List.of("groupadd"));
+            if (g.system()) {
+                cmd.add("--system");
+            }
+            if (g.gid() != null) {
+                cmd.addAll(List.of("--gid", g.gid().toString()));
+            }
+            cmd.add(g.name());
+            s.append("getent group ").append(q(g.name())).append(" >/dev/null || ").append(join(cmd)).append('\n');
+        }
+        for (UserEntry u : plan.users()) {
+            String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
+            s.append("getent group ").append(q(group)).append(" >/dev/null || groupadd ")
+                    .append(u.system() ? "--system " : "").append(q(group)).append('\n');
+            List<List<String>> create = RecipeApplier.userCommands(u, Map.of(), Map.of(group, 0));
+            s.append("if id -u ").append(q(u.name())).append(" >/dev/null 2>&1; then ")
+                    .append("usermod --gid ").append(q(group));
+            if (u.extraGroups() != null && !u.extraGroups().isEmpty()) {
+                s.append(" --append --groups ").append(q(String.join(",", u.extraGroups())));
+            }
+            s.append(' ').append(q(u.name())).append("; else ").append(join(create.get(create.size() - 1)))
+                    .append("; fi\n");
+        }
+
+        s.append("\n# files\n");
+        for (FileEntry f : plan.write().values()) {
+            String tmp = f.path() + ".hostspec-new";
+            s.append("mkdir -p ").append(q(parent(f.path()))).append('\n');
+            s.append("base64 -d > ").append(q(tmp)).append(" <<'").append(EOF).append("'\n")
+                    .append(Base64.getMimeEncoder(76, new byte[] {'\n'})
+                            .encodeToString(f.content().getBytes(StandardCharsets.UTF_8)))
+                    .append('\n').append(EOF).append('\n');
+            s.append("chown ").append(q(owner(f))).append(' ').append(q(tmp)).append(" && chmod ")
+                    .append(f.mode() == null ? "0644" : f.mode()).append(' ').append(q(tmp)).append(" && mv -f ")
+                    .append(q(tmp)).append(' ').append(q(f.path())).append('\n');
+        }
+        for (String path : plan.remove()) {
+            s.append("rm -f ").append(q(path)).append('\n');
+        }
+        for (String link : plan.linksToRemove()) {
+            s.append("rm -f ").append(q(link)).append('\n');
+        }
+        for (Map.Entry<String, String> link : new TreeMap<>(plan.linksToAdd()).entrySet()) {
+            s.append("mkdir -p ").append(q(parent(link.getKey()))).append(" && ln -sfn \"$(unit_path ")
+                    .append(q(link.getValue())).append(")\" ").append(q(link.getKey())).append('\n');
+        }
+        boolean unitsChanged = !plan.linksToAdd().isEmpty() || !plan.linksToRemove().isEmpty()
+                || plan.write().keySet().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"))
+                || plan.remove().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"));
+        if (unitsChanged) {
+            // seconds under TCG: only when a unit file or link changed
+            s.append("systemctl daemon-reload\n");
+        }
+
+        s.append("\n# the record: written before acting on units, so a failing unit still leaves a generation to roll"
+                + " back from\n");
+        String dir = RECORD_DIR;
+        s.append("mkdir -p ").append(dir).append('\n');
+        s.append("[ -f ").append(dir).append("/current ] || printf '1\\tboot\\t%s\\n' ").append(q(firstHash))
+                .append(" >> ").append(dir).append("/history\n");
+        s.append("printf '%s\\t%s\\t%s\\t%s\\n' ").append(number).append(' ').append(q(kind)).append(' ')
+                .append(q(imageHash)).append(" \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" >> ").append(dir)
+                .append("/history\n");
+        s.append("echo ").append(number).append(" > ").append(dir).append("/current.new && mv -f ").append(dir)
+                .append("/current.new ").append(dir).append("/current\n");
+        s.append("sync\n");
+
+        s.append("\nset +e\n");
+        if (plan.firewallChanged()) {
+            s.append("if [ -f ").append(RecipeApplier.NFTABLES_FILE).append(" ]; then nft -f ")
+                    .append(RecipeApplier.NFTABLES_FILE)
+                    .append(" && echo 'ACTION firewall-reloaded -' || echo 'FAILED firewall-reload -'; fi\n");
+        }
+        if (plan.sysctlsChanged()) {
+            s.append("if [ -f ").append(RecipeApplier.SYSCTL_FILE).append(" ]; then sysctl -q -p ")
+                    .append(RecipeApplier.SYSCTL_FILE)
+                    .append(" && echo 'ACTION sysctls-applied -' || echo 'FAILED sysctls-apply -'; fi\n");
+        }
+        for (String unit : plan.reload()) {
+            s.append(ifActive(unit, "reload-or-restart", "reloaded"));
+        }
+        for (String unit : plan.restart()) {
+            s.append(ifActive(unit, "restart", "restarted"));
+        }
+        for (String unit : plan.start()) {
+            s.append("systemctl start ").append(q(unit)).append(" && echo ").append(q("ACTION started " + unit))
+                    .append(" || echo ").append(q("FAILED start " + unit)).append('\n');
+        }
+        s.append("exit 0\n");
+        return s.toString();
+    }
+
+    private static String ifActive(String unit, String verb, String done) {
+        return "if systemctl is-active --quiet " + q(unit) + "; then systemctl " + verb + " " + q(unit)
+                + " && echo " + q("ACTION " + done + " " + unit) + " || echo " + q("FAILED " + verb + " " + unit)
+                + "; fi\n";
+    }
+
+    private static String owner(FileEntry f) {
+        return (f.user() == null ? "root" : f.user()) + ":" + (f.group() == null ? "root" : f.group());
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    private static String join(List<String> argv) {
+        return String.join(" ", argv.stream().map(ActivationScript::q).toList());
+    }
+
+    private static String q(String s) {
+        return Shell.quote(s);
+    }
+}

@@ -1,0 +1,263 @@
+package io.hostspec.generation;
+
+import io.hostspec.host.EvaluatedHost;
+import io.hostspec.machine.ExecResult;
+import io.hostspec.machine.LogSection;
+import io.hostspec.machine.Machine;
+import io.hostspec.machine.Shell;
+import io.hostspec.machine.Timeouts;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The generations of one running host and the two ways of moving between them, as {@code nixos-rebuild switch} and
+ * {@code --rollback} do: {@link #switchTo(EvaluatedHost)} activates a new configuration live, {@link #rollBack()}
+ * re-activates the generation before the current one. The host side keeps every generation's recipe; the guest keeps
+ * which generation is current and the history under {@value ActivationScript#RECORD_DIR}, on its own disk, so the
+ * number survives reboots and crashes. A guest without a record runs generation 1, the configuration it booted.
+ *
+ * <p>An activation computes a {@link SwitchPlan} from the two recipes, renders it as one script
+ * ({@link ActivationScript}), writes it through the guest agent and runs it; then waits (named, bounded by
+ * {@link Timeouts#UNITS_SETTLE}) until the units it acted on settled, and collects the failed ones with their journal.
+ * Package changes are refused before anything is touched: the guest has no network to install from, and moving
+ * package trees into a live guest is not implemented.
+ *
+ * <p>Not thread-safe: one scenario drives one host from one thread.
+ */
+public final class GenerationHistory {
+
+    /** Journal lines attached per failed unit. */
+    public static final int JOURNAL_LINES = 30;
+    /** Where the activation script is written in the guest (tmpfs: gone after a reboot, like any run state). */
+    public static final String SCRIPT_DIR = "/run/hostspec";
+
+    private final Machine machine;
+    private final List<Generation> generations = new ArrayList<>();
+    private SwitchResult last;
+
+    private GenerationHistory(Machine machine, EvaluatedHost booted) {
+        this.machine = machine;
+        generations.add(new Generation(1, booted));
+    }
+
+    /**
+     * The history of a host that booted {@code booted} as generation 1.
+     *
+     * @param machine the host's machine
+     * @param booted  the configuration its image was built from
+     * @return a history with one generation
+     */
+    public static GenerationHistory bootedWith(Machine machine, EvaluatedHost booted) {
+        return new GenerationHistory(machine, booted);
+    }
+
+    /** The current generation's number, read from the guest (1 when the guest has no record yet). */
+    public int current() {
+        String out = machine.succeed("cat " + ActivationScript.RECORD_DIR + "/current 2>/dev/null || echo 1").strip();
+        try {
+            return Integer.parseInt(out);
+        } catch (NumberFormatException e) {
+            throw new GenerationException("[" + machine.name() + "] the guest's generation record "
+                    + ActivationScript.RECORD_DIR + "/current is corrupt: \"" + out + "\"", null);
+        }
+    }
+
+    /**
+     * A generation by number.
+     *
+     * @param number 1, 2, ...
+     * @return the generation
+     * @throws GenerationException when this history has no such generation, naming the known ones
+     */
+    public Generation generation(int number) {
+        if (number < 1 || number > generations.size()) {
+            throw new GenerationException("[" + machine.name() + "] has no generation " + number + "; known: 1.."
+                    + generations.size(), null);
+        }
+        return generations.get(number - 1);
+    }
+
+    /** The result of the last switch or rollback, empty before the first. */
+    public Optional<SwitchResult> last() {
+        return Optional.ofNullable(last);
+    }
+
+    /**
+     * Switches the live host to a configuration. A configuration that realizes the same system as the current
+     * generation adds no generation and acts on nothing; any other becomes the next generation (after the highest
+     * one, also after a rollback) and is activated.
+     *
+     * @param next the evaluated configuration
+     * @return what the activation did
+     * @throws GenerationException when the switch cannot be done (package changes, a failing activation step) or a
+     *                             unit failed; in the latter case the new generation is current and can be rolled back
+     */
+    public SwitchResult switchTo(EvaluatedHost next) {
+        Generation from = generation(current());
+        if (from.imageHash().equals(next.recipe().imageHash())) {
+            SortedSet<String> all = new TreeSet<>(next.recipe().units().keySet());
+            last = new SwitchResult(machine.name(), SwitchResult.Kind.SWITCH, from.number(), from.number(),
+                    new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), all, false, false,
+                    new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), Duration.ZERO);
+            return last;
+        }
+        Generation to = new Generation(generations.size() + 1, next);
+        SwitchPlan plan = SwitchPlan.between(from.host().recipe(), next.recipe());
+        refusePackageChanges(plan, from, to);
+        generations.add(to);
+        return activate(plan, from, to, SwitchResult.Kind.SWITCH);
+    }
+
+    /**
+     * Re-activates the generation before the current one, the same way a switch does. State directories are never
+     * touched.
+     *
+     * @return what the activation did
+     * @throws GenerationException when the current generation is 1, or the activation fails
+     */
+    public SwitchResult rollBack() {
+        int current = current();
+        if (current <= 1) {
+            throw new GenerationException("[" + machine.name() + "] cannot roll back: it is at generation " + current
+                    + " and there is no generation before it", null);
+        }
+        Generation from = generation(current);
+        Generation to = generation(current - 1);
+        SwitchPlan plan = SwitchPlan.between(from.host().recipe(), to.host().recipe());
+        refusePackageChanges(plan, from, to);
+        return activate(plan, from, to, SwitchResult.Kind.ROLLBACK);
+    }
+
+    private void refusePackageChanges(SwitchPlan plan, Generation from, Generation to) {
+        if (plan.changesPackages()) {
+            throw new GenerationException("[" + machine.name() + "] generation " + to.number() + " changes the "
+                    + "package set of generation " + from.number() + " (adds " + plan.packagesAdded() + ", removes "
+                    + plan.packagesRemoved() + "): a live switch cannot change packages yet (the guest has no "
+                    + "network to install from and the image-tree transfer is not implemented). Nothing was changed;"
+                    + " declare the packages in the host's modules so that they are in its image from the start.",
+                    null);
+        }
+    }
+
+    private SwitchResult activate(SwitchPlan plan, Generation from, Generation to, SwitchResult.Kind kind) {
+        String host = machine.name();
+        try (LogSection section = LogSection.open(host, kind.word() + " to generation " + to.number())) {
+            try {
+                SwitchResult result = run(plan, from, to, kind, section);
+                last = result;
+                if (!result.failed().isEmpty()) {
+                    throw new GenerationException("[" + host + "] " + kind.word() + " to generation " + to.number()
+                            + ": " + result.failed().size() + " unit(s) failed: "
+                            + String.join(", ", result.failed().keySet()) + ". Generation " + to.number()
+                            + " is current; roll back to return to generation " + from.number() + ".\n"
+                            + result.report(), result);
+                }
+                return result;
+            } catch (RuntimeException e) {
+                throw section.failed(e);
+            }
+        }
+    }
+
+    private SwitchResult run(SwitchPlan plan, Generation from, Generation to, SwitchResult.Kind kind,
+                             LogSection section) {
+        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(),
+                generation(1).imageHash());
+        String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
+        machine.succeed("mkdir -p " + SCRIPT_DIR);
+        machine.writeFile(path, script);
+        ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", Timeouts.ACTIVATION);
+        if (!r.succeeded()) {
+            throw new GenerationException("[" + machine.name() + "] the activation of generation " + to.number()
+                    + " (" + kind.word() + " from " + from.number() + ") failed with exit code " + r.exitCode()
+                    + " before the unit actions; the guest may hold a part of its files, and is still recorded at "
+                    + "generation " + from.number() + ". Script: " + path + "\n--- output ---\n"
+                    + r.stdout().strip(), null);
+        }
+        SortedMap<String, SortedSet<String>> acted = new TreeMap<>();
+        SortedMap<String, String> failed = new TreeMap<>();
+        boolean firewall = false;
+        boolean sysctls = false;
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.strip().split(" ", 3);
+            if (f.length == 3 && f[0].equals("ACTION")) {
+                switch (f[1]) {
+                    case "firewall-reloaded" -> firewall = true;
+                    case "sysctls-applied" -> sysctls = true;
+                    default -> acted.computeIfAbsent(f[1], k -> new TreeSet<>()).add(f[2]);
+                }
+            } else if (f.length == 3 && f[0].equals("FAILED")) {
+                failed.put(f[2], f[1] + " failed");
+            }
+        }
+        SortedSet<String> running = new TreeSet<>();
+        for (String verb : List.of("started", "restarted", "reloaded")) {
+            running.addAll(acted.getOrDefault(verb, new TreeSet<>()));
+        }
+        running.removeAll(failed.keySet());
+        if (!running.isEmpty()) {
+            failed.putAll(settleAndCollectFailures(running, to.number()));
+        }
+        for (var entry : failed.entrySet()) {
+            entry.setValue(entry.getValue() + "\n" + journal(entry.getKey()));
+        }
+        SortedSet<String> unchanged = new TreeSet<>(plan.unchanged());
+        for (String verb : List.of("restarted", "reloaded")) {
+            // a changed unit that was not running is left as it is, like switch-to-configuration does
+            for (String unit : verb.equals("restarted") ? plan.restart() : plan.reload()) {
+                if (!acted.getOrDefault(verb, new TreeSet<>()).contains(unit) && !failed.containsKey(unit)) {
+                    unchanged.add(unit);
+                }
+            }
+        }
+        SwitchResult result = new SwitchResult(machine.name(), kind, from.number(), to.number(),
+                acted.getOrDefault("started", new TreeSet<>()), acted.getOrDefault("restarted", new TreeSet<>()),
+                acted.getOrDefault("reloaded", new TreeSet<>()), acted.getOrDefault("stopped", new TreeSet<>()),
+                unchanged, firewall, sysctls, new TreeSet<>(plan.write().keySet()), plan.remove(), failed,
+                section.elapsed());
+        machine.writeFile(ActivationScript.RECORD_DIR + "/" + to.number() + "-" + kind.word() + ".actions",
+                result.report());
+        return result;
+    }
+
+    private SortedMap<String, String> settleAndCollectFailures(SortedSet<String> units, int number) {
+        String quoted = String.join(" ", units.stream().map(Shell::quote).toList());
+        String command = "systemctl show --property=Id,ActiveState " + quoted;
+        String out = machine.waitForOutput("units of generation " + number + " settled on " + machine.name(),
+                "no unit acted on is activating, deactivating or reloading", command,
+                o -> !o.contains("ActiveState=activating") && !o.contains("ActiveState=deactivating")
+                        && !o.contains("ActiveState=reloading"),
+                Timeouts.UNITS_SETTLE);
+        SortedMap<String, String> failed = new TreeMap<>();
+        // systemctl show prints one block per unit, separated by a blank line, properties in its own order
+        for (String block : out.split("\n\\s*\n")) {
+            String id = null;
+            String state = null;
+            for (String line : block.split("\n")) {
+                if (line.startsWith("Id=")) {
+                    id = line.substring(3).strip();
+                } else if (line.startsWith("ActiveState=")) {
+                    state = line.substring(12).strip();
+                }
+            }
+            // inactive is fine: a oneshot unit that ran to completion
+            if (id != null && "failed".equals(state)) {
+                failed.put(id, "failed after the activation");
+            }
+        }
+        return failed;
+    }
+
+    private String journal(String unit) {
+        ExecResult r = machine.execute("journalctl --no-pager -n " + JOURNAL_LINES + " -u " + Shell.quote(unit)
+                + " 2>&1", Timeouts.PROTOCOL_CALL);
+        return "--- journal of " + unit + " (last " + JOURNAL_LINES + " lines) ---\n" + r.stdout().strip();
+    }
+}
