@@ -179,7 +179,8 @@ public record BaseLayerDelta(List<String> changed, SortedSet<String> removed,
                 }
                 byte[] body = new byte[(int) padded];
                 if (!readFully(in, body)) {
-                    throw new IOException("truncated tarball");
+                    throw new IOException("truncated tarball: " + field(header, 0, 100) + " (type " + type
+                            + ", " + size + " bytes) has no data");
                 }
                 raw.write(body);
                 data = java.util.Arrays.copyOf(body, (int) size);
@@ -321,11 +322,11 @@ public record BaseLayerDelta(List<String> changed, SortedSet<String> removed,
 
     private static boolean readFully(InputStream in, byte[] buf) throws IOException {
         int n = in.readNBytes(buf, 0, buf.length);
-        if (n == 0) {
+        if (n == 0 && buf.length > 0) {
             return false;
         }
         if (n < buf.length) {
-            throw new IOException("truncated tarball");
+            throw new IOException("truncated tarball: " + n + " of " + buf.length + " bytes");
         }
         return true;
     }

@@ -53,10 +53,10 @@ class BaseLayerDeltaTest {
         String longDir = "usr/share/" + "d".repeat(120);
         Path old = tree("old", Map.of("usr/bin/same", "same", "usr/bin/changed", "v1", "usr/bin/gone", "x",
                 "usr/lib/gonedir/f", "y", "etc/passwd", "root:x:0:0::/root:/bin/sh\n",
-                "var/lib/dpkg/status", "Package: a\n", "etc/hostname", "old\n"));
+                "var/lib/dpkg/status", "Package: a\n", "etc/hostname", "old\n", "etc/empty", ""));
         Path neu = tree("new", Map.of("usr/bin/same", "same", "usr/bin/changed", "v2", "usr/bin/jq", "jq",
                 longDir + "/doc", "long", "etc/passwd", "root:x:0:0::/root:/bin/sh\njqd:x:100:100::/:/bin/false\n",
-                "var/lib/dpkg/status", "Package: a\n\nPackage: jq\n", "etc/hostname", "new\n"));
+                "var/lib/dpkg/status", "Package: a\n\nPackage: jq\n", "etc/hostname", "new\n", "etc/empty", ""));
         Files.setPosixFilePermissions(neu.resolve("usr/bin/jq"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = tmp.resolve("delta-" + format + ".tar");
 
