@@ -85,3 +85,26 @@ Feature: Switching a running host to a new configuration
     Then "h" is at generation 1
     And the command "test -e /etc/systemd/system/broken.service" fails on "h"
     And the unit "keep.service" is active on "h"
+
+  Scenario: a generation that adds a package brings its files and dpkg state, and a rollback takes them away
+    Then the command "command -v jq" fails on "h"
+    When "h" switches to a configuration with:
+      """
+      "environment.systemPackages" = ["jq"]
+
+      [systemd.services.uses-jq]
+      wantedBy = ["multi-user.target"]
+      script = "echo '{\"gen\":2}' | jq -e .gen > /run/uses-jq.out; exec sleep infinity"
+      """
+    Then "h" is at generation 2
+    And the last switch of "h" started "uses-jq.service"
+    And the unit "uses-jq.service" is active on "h"
+    And the command "echo '{\"a\":[1,2]}' | jq -e '.a | length == 2'" succeeds on "h"
+    And the command "test $(cat /run/uses-jq.out) = 2" succeeds on "h"
+    And the command "dpkg-query -W -f='${Status}' jq | grep -q 'install ok installed'" succeeds on "h"
+    And the last switch of "h" left "keep.service" untouched
+    When "h" rolls back
+    Then "h" is at generation 1
+    And the command "command -v jq" fails on "h"
+    And the command "dpkg-query -W -f='${Status}' jq 2>/dev/null | grep -q 'install ok installed'" fails on "h"
+    And the unit "keep.service" is active on "h"

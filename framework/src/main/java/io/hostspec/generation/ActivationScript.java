@@ -44,6 +44,18 @@ final class ActivationScript {
      * @return the script text
      */
     static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash) {
+        return render(plan, number, kind, imageHash, firstHash, null, null);
+    }
+
+    /**
+     * The script activating a plan as generation {@code number}, first unpacking a package delta: the base layer
+     * difference ({@link BaseLayerDelta}) whose tarball was written to {@code deltaTar} in the guest.
+     *
+     * @param delta    the package delta, or null when the package set did not change
+     * @param deltaTar the guest path of the delta tarball (ignored without a delta)
+     */
+    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash,
+                         BaseLayerDelta delta, String deltaTar) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n# hostspec: activate generation " + number + " (" + kind
                 + ")\nset -u\numask 022\n");
         s.append("unit_path() { for d in ").append(String.join(" ", RecipeApplier.PACKAGE_UNIT_DIRS))
@@ -57,7 +69,38 @@ final class ActivationScript {
             s.append("systemctl reset-failed ").append(q(unit)).append(" 2>/dev/null\n");
         }
 
-        s.append("\nset -e\n# accounts\n");
+        s.append("\nset -e\n");
+        boolean packageUnits = false;
+        if (delta != null) {
+            s.append("# packages: the difference between the two base layers (dpkg state included)\n");
+            if (!delta.changed().isEmpty()) {
+                s.append("tar -x -p --numeric-owner --xattrs --xattrs-include='*' -f ").append(q(deltaTar))
+                        .append(" -C /\n");
+            }
+            if (!delta.removed().isEmpty()) {
+                String list = deltaTar.replaceAll("\\.tar$", "") + ".removed";
+                s.append("cat > ").append(q(list)).append(" <<'").append(EOF).append("'\n");
+                delta.removed().forEach(p -> s.append(p).append('\n'));
+                s.append(EOF).append('\n');
+                // files and links first, then the directories left empty, deepest first
+                s.append("while IFS= read -r p; do if [ -L \"$p\" ] || [ ! -d \"$p\" ]; then rm -f \"$p\"; fi; done < ")
+                        .append(q(list)).append('\n');
+                s.append("sort -r ").append(q(list)).append(" | while IFS= read -r p; do if [ -d \"$p\" ] && [ ! -L \"$p\" ];"
+                        + " then rmdir \"$p\" 2>/dev/null || true; fi; done\n");
+            }
+            for (var file : delta.accountLines().entrySet()) {
+                for (String line : file.getValue()) {
+                    String name = line.split(":", 2)[0];
+                    s.append("grep -q ").append(q("^" + name + ":")).append(' ').append(q(file.getKey()))
+                            .append(" || printf '%s\\n' ").append(q(line)).append(" >> ").append(q(file.getKey()))
+                            .append('\n');
+                }
+            }
+            s.append("ldconfig\n");
+            packageUnits = java.util.stream.Stream.concat(delta.changed().stream(), delta.removed().stream())
+                    .anyMatch(p -> p.contains("/systemd/system/") || p.contains("/systemd/user/"));
+        }
+        s.append("# accounts\n");
         for (GroupEntry g : plan.groups()) {
             List<String> cmd = new ArrayList<>(List.of("groupadd"));
             if (g.system()) {
@@ -105,7 +148,7 @@ final class ActivationScript {
             s.append("mkdir -p ").append(q(parent(link.getKey()))).append(" && ln -sfn \"$(unit_path ")
                     .append(q(link.getValue())).append(")\" ").append(q(link.getKey())).append('\n');
         }
-        boolean unitsChanged = !plan.linksToAdd().isEmpty() || !plan.linksToRemove().isEmpty()
+        boolean unitsChanged = packageUnits || !plan.linksToAdd().isEmpty() || !plan.linksToRemove().isEmpty()
                 || plan.write().keySet().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"))
                 || plan.remove().stream().anyMatch(p -> p.startsWith(RecipeApplier.UNIT_DIR + "/"));
         if (unitsChanged) {

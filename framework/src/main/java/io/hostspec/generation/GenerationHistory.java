@@ -1,20 +1,32 @@
 package io.hostspec.generation;
 
 import io.hostspec.host.EvaluatedHost;
+import io.hostspec.image.ImageBuilder;
+import io.hostspec.image.internal.RecipeApplier;
+import io.hostspec.realize.Recipe;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.LogSection;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The generations of one running host and the two ways of moving between them, as {@code nixos-rebuild switch} and
@@ -26,8 +38,10 @@ import java.util.TreeSet;
  * <p>An activation computes a {@link SwitchPlan} from the two recipes, renders it as one script
  * ({@link ActivationScript}), writes it through the guest agent and runs it; then waits (named, bounded by
  * {@link Timeouts#UNITS_SETTLE}) until the units it acted on settled, and collects the failed ones with their journal.
- * Package changes are refused before anything is touched: the guest has no network to install from, and moving
- * package trees into a live guest is not implemented.
+ * A switch that changes the package set needs an {@link ImageBuilder}: the two generations' base layers are built (or
+ * found) in its cache, their difference ({@link BaseLayerDelta}) is written to the guest as a tarball and unpacked by
+ * the script before the recipe's files; without a builder such a switch is refused before anything is touched (the
+ * guest has no network to install from).
  *
  * <p>Not thread-safe: one scenario drives one host from one thread.
  */
@@ -38,12 +52,25 @@ public final class GenerationHistory {
     /** Where the activation script is written in the guest (tmpfs: gone after a reboot, like any run state). */
     public static final String SCRIPT_DIR = "/run/hostspec";
 
+    /** Guest paths a package delta never writes or removes: identity, run-time and boot state, caches, logs. */
+    public static final List<String> DELTA_EXCLUDED_TREES = List.of("/dev", "/proc", "/sys", "/run", "/tmp", "/boot",
+            "/var/log", "/var/cache", "/var/tmp", "/var/lib/systemd", ActivationScript.RECORD_DIR);
+    /** Single guest files a package delta never writes or removes. */
+    public static final List<String> DELTA_EXCLUDED_FILES = List.of("/etc/hostname", "/etc/hosts", "/etc/fstab",
+            "/etc/machine-id", "/etc/resolv.conf", "/etc/ld.so.cache", "/etc/passwd-", "/etc/group-",
+            "/etc/shadow-", "/etc/gshadow-", "/etc/subuid", "/etc/subgid", "/etc/subuid-", "/etc/subgid-",
+            RecipeApplier.UNIT_DIR + "/getty.target.wants/" + RecipeApplier.SERIAL_GETTY);
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationHistory.class);
+
     private final Machine machine;
+    private final ImageBuilder images;
     private final List<Generation> generations = new ArrayList<>();
     private SwitchResult last;
 
-    private GenerationHistory(Machine machine, EvaluatedHost booted) {
+    private GenerationHistory(Machine machine, EvaluatedHost booted, ImageBuilder images) {
         this.machine = machine;
+        this.images = images;
         generations.add(new Generation(1, booted));
     }
 
@@ -55,7 +82,20 @@ public final class GenerationHistory {
      * @return a history with one generation
      */
     public static GenerationHistory bootedWith(Machine machine, EvaluatedHost booted) {
-        return new GenerationHistory(machine, booted);
+        return new GenerationHistory(machine, booted, null);
+    }
+
+    /**
+     * The history of a host that booted {@code booted} as generation 1, able to switch package sets: the base layers
+     * come from {@code images}' cache (built there when missing, which needs root).
+     *
+     * @param machine the host's machine
+     * @param booted  the configuration its image was built from
+     * @param images  the builder whose cache holds the base layers
+     * @return a history with one generation
+     */
+    public static GenerationHistory bootedWith(Machine machine, EvaluatedHost booted, ImageBuilder images) {
+        return new GenerationHistory(machine, booted, images);
     }
 
     /** The current generation's number, read from the guest (1 when the guest has no record yet). */
@@ -136,12 +176,13 @@ public final class GenerationHistory {
     }
 
     private void refusePackageChanges(SwitchPlan plan, Generation from, Generation to) {
-        if (plan.changesPackages()) {
+        if (plan.changesPackages() && images == null) {
             throw new GenerationException("[" + machine.name() + "] generation " + to.number() + " changes the "
                     + "package set of generation " + from.number() + " (adds " + plan.packagesAdded() + ", removes "
-                    + plan.packagesRemoved() + "): a live switch cannot change packages yet (the guest has no "
-                    + "network to install from and the image-tree transfer is not implemented). Nothing was changed;"
-                    + " declare the packages in the host's modules so that they are in its image from the start.",
+                    + plan.packagesRemoved() + "), and this history has no image builder to take the base layers "
+                    + "from (the guest has no network to install from). Nothing was changed; create the history "
+                    + "with GenerationHistory.bootedWith(machine, host, images), or declare the packages in the "
+                    + "host's modules so that they are in its image from the start.",
                     null);
         }
     }
@@ -168,10 +209,15 @@ public final class GenerationHistory {
 
     private SwitchResult run(SwitchPlan plan, Generation from, Generation to, SwitchResult.Kind kind,
                              LogSection section) {
-        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(),
-                generation(1).imageHash());
-        String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
         machine.succeed("mkdir -p " + SCRIPT_DIR);
+        BaseLayerDelta delta = null;
+        String deltaTar = SCRIPT_DIR + "/gen-" + to.number() + ".tar";
+        if (plan.changesPackages()) {
+            delta = transferPackageDelta(from.host().recipe(), to.host().recipe(), deltaTar, section);
+        }
+        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(),
+                generation(1).imageHash(), delta, deltaTar);
+        String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
         machine.writeFile(path, script);
         ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", Timeouts.ACTIVATION);
         if (!r.succeeded()) {
@@ -225,6 +271,86 @@ public final class GenerationHistory {
         machine.writeFile(ActivationScript.RECORD_DIR + "/" + to.number() + "-" + kind.word() + ".actions",
                 result.report());
         return result;
+    }
+
+    /**
+     * Builds (or finds) both base layers, computes their difference and writes the delta tarball into the guest.
+     */
+    private BaseLayerDelta transferPackageDelta(Recipe from, Recipe to, String guestPath, LogSection section) {
+        try (LogSection ignored = LogSection.open(machine.name(), "package delta (base layers " + shortHash(from)
+                + " -> " + shortHash(to) + ")")) {
+            return transferPackageDelta(from, to, guestPath);
+        }
+    }
+
+    private static String shortHash(Recipe r) {
+        return r.packagesHash().substring(0, Math.min(12, r.packagesHash().length()));
+    }
+
+    private BaseLayerDelta transferPackageDelta(Recipe from, Recipe to, String guestPath) {
+        long t0 = System.nanoTime();
+        Path oldLayer = images.baseLayer(from);
+        Path newLayer = images.baseLayer(to);
+        long t1 = System.nanoTime();
+        Path local = null;
+        try {
+            local = Files.createTempFile("hostspec-delta-", ".tar");
+            BaseLayerDelta delta = BaseLayerDelta.compute(oldLayer, newLayer, deltaExclusions(from, to), local);
+            long t2 = System.nanoTime();
+            machine.writeFile(guestPath, Files.readAllBytes(local));
+            long t3 = System.nanoTime();
+            LOG.info(String.format("[%s] " + "package delta: %d paths written, %d removed, %d account entries, %d KiB;"
+                            + " base layers %.1f s, difference %.1f s, transfer %.1f s", machine.name(), delta.changed().size(),
+                    delta.removed().size(), delta.accountLines().values().stream().mapToInt(List::size).sum(),
+                    delta.tarBytes() / 1024, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+            return delta;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (local != null) {
+                try {
+                    Files.deleteIfExists(local);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
+        }
+    }
+
+    /**
+     * The guest paths a package delta between two recipes leaves alone: anything under a state directory of either,
+     * the files and links either recipe manages (the plan writes those), identity and run-time files
+     * ({@link #DELTA_EXCLUDED_FILES}, {@link #DELTA_EXCLUDED_TREES}). dpkg's state under /var/lib/dpkg is always
+     * included.
+     *
+     * @param from the running generation's recipe
+     * @param to   the recipe to activate
+     * @return whether a path is excluded
+     */
+    static Predicate<String> deltaExclusions(Recipe from, Recipe to) {
+        Set<String> exact = new TreeSet<>(DELTA_EXCLUDED_FILES);
+        for (Recipe r : List.of(from, to)) {
+            exact.addAll(SwitchPlan.managedFiles(r).keySet());
+            exact.addAll(SwitchPlan.wantsLinks(r).keySet());
+        }
+        List<String> trees = new ArrayList<>(DELTA_EXCLUDED_TREES);
+        trees.addAll(from.stateDirs());
+        trees.addAll(to.stateDirs());
+        return p -> {
+            if (p.equals("/var/lib/dpkg") || p.startsWith("/var/lib/dpkg/")) {
+                return false;
+            }
+            if (exact.contains(p)) {
+                return true;
+            }
+            for (String t : trees) {
+                String d = t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+                if (p.equals(d) || p.startsWith(d + "/")) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     private SortedMap<String, String> settleAndCollectFailures(SortedSet<String> units, int number) {

@@ -192,7 +192,10 @@ public record SwitchPlan(
                 && packagesRemoved.isEmpty();
     }
 
-    /** Whether the plan changes the package set, which a live switch cannot do (see {@link Switcher}). */
+    /**
+     * Whether the plan changes the package set: the switch then also applies the difference between the two base
+     * layers ({@link BaseLayerDelta}), see {@link GenerationHistory}.
+     */
     public boolean changesPackages() {
         return !packagesAdded.isEmpty() || !packagesRemoved.isEmpty();
     }

@@ -124,6 +124,31 @@ public final class ImageBuilder {
         return image;
     }
 
+    /**
+     * The base layer tarball of {@code recipe}'s package set ({@link Recipe#BASE_PACKAGES} plus its packages): from
+     * the cache when present, otherwise bootstrapped and cached first (needs root). A live switch that changes
+     * packages compares two of them.
+     *
+     * @param recipe the recipe whose package set is wanted
+     * @return the tarball
+     */
+    public Path baseLayer(Recipe recipe) {
+        var hit = cache.findBaseLayer(recipe.packagesHash());
+        if (hit.isPresent()) {
+            return hit.get();
+        }
+        try {
+            requireRoot(recipe.hostName());
+            return timed(recipe.hostName(), BuildStage.BASE_LAYER, () -> cache.baseLayer(recipe.packagesHash(),
+                    dir -> bootstrap(recipe, dir.resolve(ImageCache.ROOTFS))));
+        } catch (IOException e) {
+            throw new ImageBuildException(recipe.hostName(), BuildStage.BASE_LAYER.label(), e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageBuildException(recipe.hostName(), BuildStage.BASE_LAYER.label(), "interrupted", e);
+        }
+    }
+
     private void produceImage(Recipe recipe, Path entry) throws IOException, InterruptedException {
         String host = recipe.hostName();
         requireRoot(host);

@@ -234,7 +234,7 @@ public final class ScenarioLab implements AutoCloseable {
     private synchronized GenerationHistory generations(String name) {
         Host host = host(name);
         return generations.computeIfAbsent(name,
-                n -> GenerationHistory.bootedWith(host.machine(), host.evaluated()));
+                n -> GenerationHistory.bootedWith(host.machine(), host.evaluated(), images));
     }
 
     /** Runs a command that must succeed on a host and remembers its output. */

@@ -835,6 +835,21 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
+     * Writes (creates or replaces) a file of the guest with bytes, in chunks through the agent (binary-safe). The
+     * parent directory must exist.
+     *
+     * @param path    absolute path
+     * @param content the bytes
+     * @throws MachineException when the file cannot be written
+     */
+    public void writeFile(String path, byte[] content) {
+        withAgent("writing " + path + " (" + content.length + " bytes)", a -> {
+            a.writeFile(path, content);
+            return null;
+        });
+    }
+
+    /**
      * Returns the last lines of the serial console, control sequences removed.
      *
      * @param lines how many lines
