@@ -300,7 +300,8 @@ public final class Machine implements AutoCloseable {
                         + "its full size", name(), ram, done ? output : "timed out");
             }
         } catch (IOException e) {
-            LOG.warn("[{}] cannot make the snapshot's RAM file sparse: {}; it keeps its full size", name(), e.toString());
+            LOG.warn("[{}] cannot make the snapshot's RAM file sparse: {}; it keeps its full size", name(),
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -308,8 +309,8 @@ public final class Machine implements AutoCloseable {
 
     // Restores a snapshot on a fresh overlay, its RAM file mapped copy-on-write (share=off: restores share the file's
     // pages in the page cache, fault them in lazily, and never write the file). QEMU starts with -incoming defer so
-    // x-ignore-shared can be set before the (device-only) state is loaded. Returns why it failed (QEMU refused the state, the agent did not
-    // answer in time), leaving no QEMU and no overlay behind; empty on success.
+    // x-ignore-shared can be set before the (device-only) state is loaded. Returns why it failed (QEMU refused the
+    // state, the agent did not answer in time), leaving no QEMU and no overlay behind; empty on success.
     private Optional<String> restore(String accel, String cmdline, SnapshotCache.Snapshot snapshot) throws IOException {
         try (LogSection section = LogSection.open(name(), "restore warm snapshot " + snapshot.key().digest())) {
             Files.deleteIfExists(overlay);
