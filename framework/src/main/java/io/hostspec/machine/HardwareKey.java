@@ -26,7 +26,8 @@ public record HardwareKey(String qemuVersion, String accel, int memoryMiB, int c
                           List<String> devices) {
 
     /** Machine type and CPU model every machine uses; part of the digest so a change invalidates all snapshots. */
-    static final String MACHINE = "microvm,acpi=on;cpu=max;virtio-blk,virtio-rng,virtio-serial,qga";
+    static final String MACHINE = "microvm,acpi=on;cpu=max;virtio-blk,virtio-rng,virtio-serial,qga;"
+            + "ram=memory-backend-file,x-ignore-shared";
     // Options whose value is per run or per host and does not shape the device (paths, fds, MAC).
     private static final Pattern VOLATILE = Pattern.compile(
             "(mac|path|addr\\.path|fd|file|socket|sock|id|chardev|netdev)=.*");

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Warm snapshots of booted machines, stored beside their image: {@code <image dir>/warm/<hardware digest>/} holds
  * {@value #DISK} (the booted machine's disk, frozen read-only; a qcow2 whose backing file is the image),
- * {@value #STATE} (RAM and device state as written by QEMU's migration) and {@value #MANIFEST}.
+ * {@value #STATE} (device state as written by QEMU's migration with {@code x-ignore-shared}), {@value #RAM} (the
+ * guest's RAM: the file that backed it, shared, while the snapshot was taken; restores map it copy-on-write, so they
+ * share its pages in the page cache and fault them in lazily instead of parsing a RAM stream) and {@value #MANIFEST}.
  *
  * <p>Guarantees, like the image cache: an entry becomes visible only complete (produced in a temporary directory
  * beside it, flushed, renamed atomically); at most one producer per entry at a time across threads and JVMs (a file
@@ -46,6 +48,8 @@ public final class SnapshotCache {
     public static final String DISK = "disk.qcow2";
     /** Saved RAM and device state of a snapshot. */
     public static final String STATE = "state";
+    /** Guest RAM of a snapshot (the memory-backend-file it ran on). */
+    public static final String RAM = "ram";
     /** Manifest of a snapshot. */
     public static final String MANIFEST = "manifest.properties";
 
@@ -88,16 +92,17 @@ public final class SnapshotCache {
      * @param key   the hardware it was taken on
      * @param dir   its directory
      * @param disk  the frozen disk (read-only; machines use overlays backed by it)
-     * @param state the saved RAM and device state
+     * @param state the saved device state
+     * @param ram   the guest RAM file (map it privately: MAP_PRIVATE, never written)
      */
-    public record Snapshot(HardwareKey key, Path dir, Path disk, Path state) {
+    public record Snapshot(HardwareKey key, Path dir, Path disk, Path state, Path ram) {
     }
 
     /** Produces a snapshot's files. */
     @FunctionalInterface
     public interface Producer {
         /**
-         * Writes {@value #DISK} and {@value #STATE} into {@code dir}, which becomes the entry when this returns.
+         * Writes {@value #DISK}, {@value #STATE} and {@value #RAM} into {@code dir}, which becomes the entry when this returns.
          *
          * @param dir an empty directory on the cache's file system
          * @throws Exception any failure; nothing becomes visible
@@ -188,7 +193,7 @@ public final class SnapshotCache {
     }
 
     private static Snapshot snapshot(HardwareKey key, Path dir) {
-        return new Snapshot(key, dir, dir.resolve(DISK), dir.resolve(STATE));
+        return new Snapshot(key, dir, dir.resolve(DISK), dir.resolve(STATE), dir.resolve(RAM));
     }
 
     private void publish(HardwareKey key, Path dir, Producer producer) throws IOException {
@@ -206,7 +211,7 @@ public final class SnapshotCache {
             } catch (Exception e) {
                 throw new SnapshotException("taking warm snapshot " + key.digest() + " failed: " + e, e);
             }
-            for (String file : List.of(DISK, STATE)) {
+            for (String file : List.of(DISK, STATE, RAM)) {
                 if (!Files.isRegularFile(tmp.resolve(file))) {
                     throw new SnapshotException("taking warm snapshot " + key.digest() + " left no " + file
                             + " in " + tmp, null);
@@ -221,14 +226,19 @@ public final class SnapshotCache {
             manifest.setProperty("hardware", key.describe());
             manifest.setProperty("diskSize", Long.toString(Files.size(tmp.resolve(DISK))));
             manifest.setProperty("stateSize", Long.toString(Files.size(tmp.resolve(STATE))));
+            manifest.setProperty("ramSize", Long.toString(Files.size(tmp.resolve(RAM))));
             manifest.setProperty("created", Instant.now().toString());
             try (OutputStream out = Files.newOutputStream(tmp.resolve(MANIFEST))) {
                 manifest.store(out, "hostspec warm snapshot");
             }
-            for (String file : List.of(DISK, STATE, MANIFEST)) {
+            for (String file : List.of(DISK, STATE, RAM, MANIFEST)) {
                 fsync(tmp.resolve(file));
-                // Machines only read snapshots, through overlays.
-                tmp.resolve(file).toFile().setReadOnly();
+                // Machines only read snapshots, through overlays. RAM stays owner-writable: QEMU 7.2 opens a
+                // mem-path read-write even for share=off (its readonly=on maps the guest's RAM read-only); with
+                // share=off the mapping is private, so guest writes never reach the file.
+                if (!file.equals(RAM)) {
+                    tmp.resolve(file).toFile().setReadOnly();
+                }
             }
             fsync(tmp);
             try {
@@ -268,7 +278,7 @@ public final class SnapshotCache {
                     || !key.describe().equals(manifest.getProperty("hardware"))) {
                 return Optional.of("taken on other hardware");
             }
-            for (String[] file : new String[][] {{DISK, "diskSize"}, {STATE, "stateSize"}}) {
+            for (String[] file : new String[][] {{DISK, "diskSize"}, {STATE, "stateSize"}, {RAM, "ramSize"}}) {
                 Path path = dir.resolve(file[0]);
                 if (!Files.isRegularFile(path)) {
                     return Optional.of(file[0] + " is missing");

@@ -66,6 +66,7 @@ class SnapshotCacheTest {
     private static void fakeSnapshot(Path dir) throws IOException {
         Files.writeString(dir.resolve(SnapshotCache.DISK), "frozen disk");
         Files.write(dir.resolve(SnapshotCache.STATE), new byte[] {'Q', 'E', 'V', 'M', 0, 0, 0, 3, 42});
+        Files.writeString(dir.resolve(SnapshotCache.RAM), "guest ram");
     }
 
     private long warnings() {
@@ -132,6 +133,7 @@ class SnapshotCacheTest {
         SnapshotCache.Snapshot created = cache.getOrCreate(key, dir -> {
             Files.writeString(dir.resolve(SnapshotCache.DISK), "d");
             Files.writeString(dir.resolve(SnapshotCache.STATE), "garbage!!");
+            Files.writeString(dir.resolve(SnapshotCache.RAM), "r");
         });
         assertTrue(cache.find(key).isEmpty());
         assertFalse(Files.exists(created.dir()));

@@ -89,7 +89,7 @@ class WarmStartIT {
                     .filter(p -> !p.getFileName().toString().startsWith(".")).toList();
             assertTrue(dirs.size() <= 1, "one hardware, one snapshot: " + dirs);
             return dirs.stream().findFirst().map(d -> new SnapshotCache.Snapshot(null, d, d.resolve("disk.qcow2"),
-                    d.resolve("state")));
+                    d.resolve("state"), d.resolve("ram")));
         }
     }
 
@@ -107,6 +107,9 @@ class WarmStartIT {
         assertTrue(onlySnapshot().isPresent(), "a snapshot was published");
         assertEquals(List.of("first"), hooked, "the hook runs once, after the restore, not on the snapshot boot");
         assertEquals("running", first.succeed("systemctl is-system-running").strip());
+        // RAM came from the snapshot's file: tmpfs content written during the snapshot boot (it lives only in RAM)
+        // is there, and long-running processes of that boot are alive
+        first.succeed("test -d /run/systemd/system && pidof systemd-journald");
     }
 
     @Test

@@ -22,12 +22,28 @@ import java.util.Optional;
  * @param consoleLog    file receiving the serial console
  * @param extraArgs     further QEMU arguments (networking)
  * @param loadvm        internal snapshot to restore at start, if any
- * @param incoming      a saved device and RAM state to load at start ({@code -incoming exec:cat FILE}), if any; the
- *                      guest then stays paused until QMP {@code cont}
+ * @param incoming      a saved device (and RAM) state to load: QEMU starts with {@code -incoming defer} and waits for
+ *                      QMP {@code migrate-incoming} with {@link #incomingUri()}; the guest then stays paused until
+ *                      QMP {@code cont}
+ * @param ramFile       a file backing guest RAM ({@code memory-backend-file}), if any; otherwise anonymous memory
  */
 public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, Path initrd, String kernelCmdline,
                           Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
-                          Optional<String> loadvm, Optional<Path> incoming) {
+                          Optional<String> loadvm, Optional<Path> incoming, Optional<RamFile> ramFile) {
+
+    /**
+     * Guest RAM mapped from a file.
+     *
+     * @param path   the file (created at the memory size when absent)
+     * @param shared {@code true}: MAP_SHARED, guest writes reach the file (a snapshot boot); {@code false}:
+     *               MAP_PRIVATE, copy-on-write, the file is only read and its pages are shared with other readers
+     */
+    public record RamFile(Path path, boolean shared) {
+        /** Validates. */
+        public RamFile {
+            Objects.requireNonNull(path, "path");
+        }
+    }
 
     /** The QEMU binary, taken from {@code PATH}. */
     public static final String BINARY = "qemu-system-x86_64";
@@ -41,6 +57,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
         extraArgs = List.copyOf(extraArgs);
         Objects.requireNonNull(loadvm, "loadvm");
         Objects.requireNonNull(incoming, "incoming");
+        Objects.requireNonNull(ramFile, "ramFile");
         incoming.ifPresent(state -> {
             // the path goes through a shell (exec:); refuse what would need quoting beyond single quotes
             if (state.toString().contains("'")) {
@@ -76,7 +93,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
                        Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
                        Optional<String> loadvm) {
         this(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket, consoleLog,
-                extraArgs, loadvm, Optional.empty());
+                extraArgs, loadvm, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -85,7 +102,21 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
      */
     public QemuCommand withIncoming(Path state) {
         return new QemuCommand(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket,
-                consoleLog, extraArgs, loadvm, Optional.of(state));
+                consoleLog, extraArgs, loadvm, Optional.of(state), ramFile);
+    }
+
+    /**
+     * @param file the file backing guest RAM
+     * @return a copy whose RAM is mapped from it
+     */
+    public QemuCommand withRamFile(RamFile file) {
+        return new QemuCommand(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket,
+                consoleLog, extraArgs, loadvm, incoming, Optional.of(file));
+    }
+
+    /** @return the URI for QMP {@code migrate-incoming} that loads {@link #incoming()} */
+    public Optional<String> incomingUri() {
+        return incoming.map(state -> "exec:cat '" + state + "'");
     }
 
     /** @return the argument list, starting with the QEMU binary */
@@ -114,6 +145,13 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
                 "-mon", "chardev=qmp0,mode=control",
                 "-chardev", "file,id=con0,path=" + escape(consoleLog),
                 "-serial", "chardev:con0"));
+        ramFile.ifPresent(file -> {
+            args.add("-object");
+            args.add("memory-backend-file,id=ram0,size=" + memoryMiB + "M,mem-path=" + escape(file.path())
+                    + ",share=" + (file.shared() ? "on" : "off"));
+            args.add("-machine");
+            args.add("memory-backend=ram0");
+        });
         args.addAll(extraArgs);
         loadvm.ifPresent(name -> {
             args.add("-loadvm");
@@ -121,7 +159,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
         });
         incoming.ifPresent(state -> {
             args.add("-incoming");
-            args.add("exec:cat '" + state + "'");
+            args.add("defer");
         });
         return List.copyOf(args);
     }

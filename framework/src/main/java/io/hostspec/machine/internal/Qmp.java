@@ -154,6 +154,31 @@ public final class Qmp implements AutoCloseable {
     }
 
     /**
+     * Sets one migration capability (QMP {@code migrate-set-capabilities}), e.g. {@code x-ignore-shared}: on both
+     * ends before the migration starts.
+     *
+     * @param capability the capability name
+     * @param state      on or off
+     * @param timeout    bound for the reply
+     */
+    public void setMigrationCapability(String capability, boolean state, Duration timeout) {
+        ObjectNode arguments = Json.object();
+        arguments.putArray("capabilities").addObject().put("capability", capability).put("state", state);
+        execute("migrate-set-capabilities", arguments, timeout);
+    }
+
+    /**
+     * Starts loading an incoming migration into a QEMU launched with {@code -incoming defer} (QMP
+     * {@code migrate-incoming}). Returns at once; poll {@link #migrationStatus(Duration)} until {@code completed}.
+     *
+     * @param uri     where to read the stream from, e.g. {@code exec:cat 'FILE'}
+     * @param timeout bound for the reply
+     */
+    public void migrateIncoming(String uri, Duration timeout) {
+        execute("migrate-incoming", Json.object().put("uri", uri), timeout);
+    }
+
+    /**
      * The status of the current (outgoing or incoming) migration: {@code none}, {@code setup}, {@code active},
      * {@code completed}, {@code failed}, ... plus QEMU's error description when it failed.
      *

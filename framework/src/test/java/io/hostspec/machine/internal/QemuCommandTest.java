@@ -31,6 +31,21 @@ class QemuCommandTest {
     }
 
     @Test
+    void restoreMapsTheRamFilePrivatelyAndDefersTheIncomingStream() {
+        QemuCommand restore = command(Path.of("/run/x"), Optional.empty()).withIncoming(Path.of("/snap/state"))
+                .withRamFile(new QemuCommand.RamFile(Path.of("/snap/r,am"), false));
+        String line = String.join(" ", restore.toArgs());
+        assertTrue(line.contains("-object memory-backend-file,id=ram0,size=512M,mem-path=/snap/r,,am,share=off "
+                + "-machine memory-backend=ram0"), line);
+        assertTrue(line.endsWith("-incoming defer"), line);
+        assertEquals(Optional.of("exec:cat '/snap/state'"), restore.incomingUri());
+        QemuCommand snapshotBoot = command(Path.of("/run/x"), Optional.empty())
+                .withRamFile(new QemuCommand.RamFile(Path.of("/tmp/ram"), true));
+        assertTrue(String.join(" ", snapshotBoot.toArgs()).contains("mem-path=/tmp/ram,share=on"));
+        assertTrue(snapshotBoot.incomingUri().isEmpty());
+    }
+
+    @Test
     void tooLongSocketPathIsRejectedClearly() {
         Path deep = Path.of("/tmp/" + "d".repeat(100));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> command(deep, Optional.empty()));
