@@ -24,6 +24,8 @@ public final class Timeouts {
     public static final Duration AGENT_SYNC_ATTEMPT = Duration.ofSeconds(1);
     /** Bound from launching QEMU on a warm snapshot to its agent answering; a restore takes about a second. */
     public static final Duration RESTORE = Duration.ofSeconds(30);
+    /** Bound for the guest's clock daemon to answer after a restore; then the clock is set through the agent. */
+    public static final Duration CLOCK_PORT = Duration.ofSeconds(10);
     /** Bound for writing a warm snapshot's RAM and device state. */
     public static final Duration SNAPSHOT = Duration.ofSeconds(120);
     /** Bound for {@code systemctl is-system-running --wait} before a warm snapshot is taken. */

@@ -59,6 +59,12 @@ public record Recipe(
             "systemd", "systemd-sysv", "udev", "dbus", "qemu-guest-agent", "iproute2", "iputils-ping", "nftables",
             "netcat-openbsd", "curl", "procps", "ca-certificates", "linux-image-cloud-amd64");
 
+    /**
+     * The version of what every image holds beyond the recipe (hostspec's own guest parts, written by the image
+     * builder). Part of {@link #imageHash()}: bumping it rebuilds every image and retakes every warm snapshot.
+     */
+    public static final int IMAGE_LAYOUT = 2;
+
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
@@ -142,6 +148,7 @@ public record Recipe(
 
     private Map<String, Object> imageContent() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("layout", IMAGE_LAYOUT);
         m.put("hostName", hostName);
         m.put("packages", packages);
         m.put("files", files);

@@ -35,6 +35,11 @@ public final class RecipeApplier {
     public static final String MODULES_FILE = "/etc/modules-load.d/hostspec.conf";
     /** The serial console getty, always enabled so that the serial log shows a login prompt. */
     public static final String SERIAL_GETTY = "serial-getty@ttyS0.service";
+    /** The daemon that sets the guest clock on request of the host (see {@code machine.internal.ClockPort}). */
+    public static final String CLOCK_DAEMON = "/usr/lib/hostspec/hostspec-clock";
+    /** Its unit, started by udev when the clock port appears, like the guest agent's. */
+    public static final String CLOCK_UNIT = "hostspec-clock.service";
+    private static final String CLOCK_DEVICE = "dev-virtio\\x2dports-org.hostspec.clock.0.device";
 
     /** Runs a command inside the root file system ({@code chroot DIR argv...}); throws when it fails. */
     @FunctionalInterface
@@ -62,6 +67,7 @@ public final class RecipeApplier {
     /** Applies everything in the order that keeps later steps valid: identity, accounts, files, units, kernel. */
     public void apply(Recipe recipe) throws IOException, InterruptedException {
         writeIdentity(recipe);
+        writeGuestSupport();
         applyGroups(recipe.groups().values());
         applyUsers(recipe.users().values());
         chroot.run(List.of("usermod", "--lock", "root"));
@@ -80,6 +86,36 @@ public final class RecipeApplier {
         rootfs.write("/etc/fstab", "# hostspec: / is mounted by the kernel (root=/dev/vda rw)\n", 0644, 0, 0);
         rootfs.symlink("/etc/systemd/system/getty.target.wants/" + SERIAL_GETTY,
                 findPackageUnit("serial-getty@.service").orElse("/lib/systemd/system/serial-getty@.service"));
+    }
+
+    /**
+     * The parts every image has for hostspec itself: the clock daemon, its unit, and the udev rule that starts it when
+     * QEMU offers the port (a guest without the port never starts it). Part of {@link Recipe#IMAGE_LAYOUT}.
+     */
+    void writeGuestSupport() throws IOException {
+        rootfs.write(CLOCK_DAEMON, resource("guest/hostspec-clock"), 0755, 0, 0);
+        rootfs.write(UNIT_DIR + "/" + CLOCK_UNIT, """
+                [Unit]
+                Description=hostspec: set the clock on request of the host (after a snapshot restore)
+                BindsTo=%1$s
+                After=%1$s
+
+                [Service]
+                ExecStart=%2$s
+                Restart=on-failure
+                """.formatted(CLOCK_DEVICE, CLOCK_DAEMON), 0644, 0, 0);
+        rootfs.write("/etc/udev/rules.d/90-hostspec-clock.rules", "SUBSYSTEM==\"virtio-ports\", "
+                + "ATTR{name}==\"org.hostspec.clock.0\", TAG+=\"systemd\", ENV{SYSTEMD_WANTS}+=\"" + CLOCK_UNIT
+                + "\"\n", 0644, 0, 0);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (var in = RecipeApplier.class.getResourceAsStream("/io/hostspec/image/" + name)) {
+            if (in == null) {
+                throw new IOException("resource /io/hostspec/image/" + name + " is missing from the framework jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** The {@code groupadd}/{@code groupmod} commands a set of groups needs, given the groups that already exist. */

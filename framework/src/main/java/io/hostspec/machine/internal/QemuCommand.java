@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param disk          the machine's qcow2 overlay
  * @param qmpSocket     unix socket QEMU listens on for QMP
  * @param agentSocket   unix socket QEMU listens on for the guest agent's port
+ * @param clockPipe     base path of the FIFOs of the guest's clock port ({@link ClockPort})
  * @param consoleLog    file receiving the serial console
  * @param extraArgs     further QEMU arguments (networking)
  * @param loadvm        internal snapshot to restore at start, if any
@@ -28,8 +29,9 @@ import java.util.Optional;
  * @param ramFile       a file backing guest RAM ({@code memory-backend-file}), if any; otherwise anonymous memory
  */
 public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, Path initrd, String kernelCmdline,
-                          Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
-                          Optional<String> loadvm, Optional<Path> incoming, Optional<RamFile> ramFile) {
+                          Path disk, Path qmpSocket, Path agentSocket, Path clockPipe, Path consoleLog,
+                          List<String> extraArgs, Optional<String> loadvm, Optional<Path> incoming,
+                          Optional<RamFile> ramFile) {
 
     /**
      * Guest RAM mapped from a file.
@@ -54,6 +56,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(initrd, "initrd");
         Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(clockPipe, "clockPipe");
         extraArgs = List.copyOf(extraArgs);
         Objects.requireNonNull(loadvm, "loadvm");
         Objects.requireNonNull(incoming, "incoming");
@@ -85,15 +88,16 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
      * @param disk          the machine's qcow2 overlay
      * @param qmpSocket     QMP socket
      * @param agentSocket   guest agent socket
+     * @param clockPipe     base path of the clock port's FIFOs
      * @param consoleLog    serial console file
      * @param extraArgs     further QEMU arguments
      * @param loadvm        internal snapshot to restore at start, if any
      */
     public QemuCommand(String accel, int memoryMiB, int cores, Path kernel, Path initrd, String kernelCmdline,
-                       Path disk, Path qmpSocket, Path agentSocket, Path consoleLog, List<String> extraArgs,
-                       Optional<String> loadvm) {
-        this(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket, consoleLog,
-                extraArgs, loadvm, Optional.empty(), Optional.empty());
+                       Path disk, Path qmpSocket, Path agentSocket, Path clockPipe, Path consoleLog,
+                       List<String> extraArgs, Optional<String> loadvm) {
+        this(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket, clockPipe,
+                consoleLog, extraArgs, loadvm, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -102,7 +106,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
      */
     public QemuCommand withIncoming(Path state) {
         return new QemuCommand(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket,
-                consoleLog, extraArgs, loadvm, Optional.of(state), ramFile);
+                clockPipe, consoleLog, extraArgs, loadvm, Optional.of(state), ramFile);
     }
 
     /**
@@ -111,7 +115,7 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
      */
     public QemuCommand withRamFile(RamFile file) {
         return new QemuCommand(accel, memoryMiB, cores, kernel, initrd, kernelCmdline, disk, qmpSocket, agentSocket,
-                consoleLog, extraArgs, loadvm, incoming, Optional.of(file));
+                clockPipe, consoleLog, extraArgs, loadvm, incoming, Optional.of(file));
     }
 
     /** @return the URI for QMP {@code migrate-incoming} that loads {@link #incoming()} */
@@ -140,7 +144,9 @@ public record QemuCommand(String accel, int memoryMiB, int cores, Path kernel, P
                 "-device", "virtio-rng-device,rng=rng0",
                 "-device", "virtio-serial-device",
                 "-chardev", "socket,id=qga0,path=" + escape(agentSocket) + ",server=on,wait=off",
-                "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
+                "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));
+        args.addAll(new ClockPort(clockPipe).qemuArgs("clk0"));
+        args.addAll(List.of(
                 "-chardev", "socket,id=qmp0,path=" + escape(qmpSocket) + ",server=on,wait=off",
                 "-mon", "chardev=qmp0,mode=control",
                 "-chardev", "file,id=con0,path=" + escape(consoleLog),

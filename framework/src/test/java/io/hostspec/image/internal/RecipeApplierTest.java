@@ -129,6 +129,17 @@ class RecipeApplierTest {
         assertTrue(Files.readString(dir.resolve("etc/hosts")).contains("127.0.1.1\txoa"));
         assertEquals(Path.of("/lib/systemd/system/serial-getty@.service"), Files.readSymbolicLink(
                 dir.resolve("etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service")));
+
+        Path daemon = dir.resolve("usr/lib/hostspec/hostspec-clock");
+        assertTrue(Files.readString(daemon).startsWith("#!/usr/bin/perl\n"));
+        assertTrue(Files.readString(daemon).contains("/dev/virtio-ports/org.hostspec.clock.0"));
+        assertEquals(0755, mode(daemon));
+        String unit = Files.readString(dir.resolve("etc/systemd/system/hostspec-clock.service"));
+        assertTrue(unit.contains("BindsTo=dev-virtio\\x2dports-org.hostspec.clock.0.device\n"), unit);
+        assertTrue(unit.contains("ExecStart=/usr/lib/hostspec/hostspec-clock\n"), unit);
+        assertEquals("SUBSYSTEM==\"virtio-ports\", ATTR{name}==\"org.hostspec.clock.0\", TAG+=\"systemd\", "
+                + "ENV{SYSTEMD_WANTS}+=\"hostspec-clock.service\"\n",
+                Files.readString(dir.resolve("etc/udev/rules.d/90-hostspec-clock.rules")));
     }
 
     @Test

@@ -13,8 +13,8 @@ class QemuCommandTest {
 
     private static QemuCommand command(Path dir, Optional<String> loadvm) {
         return new QemuCommand("tcg", 512, 2, Path.of("/k"), Path.of("/i"), "root=/dev/vda rw", dir.resolve("a,b.qcow2"),
-                dir.resolve("qmp.sock"), dir.resolve("qga.sock"), dir.resolve("console.log"), List.of("-netdev", "x"),
-                loadvm);
+                dir.resolve("qmp.sock"), dir.resolve("qga.sock"), dir.resolve("clock"), dir.resolve("console.log"),
+                List.of("-netdev", "x"), loadvm);
     }
 
     @Test
@@ -25,6 +25,8 @@ class QemuCommandTest {
         assertTrue(line.contains("-M microvm,acpi=on -accel tcg -cpu max -m 512 -smp 2"), line);
         assertTrue(line.contains("file=/run/x/a,,b.qcow2,format=qcow2"), "commas escaped: " + line);
         assertTrue(line.contains("name=org.qemu.guest_agent.0"), line);
+        assertTrue(line.contains("-chardev pipe,id=clk0,path=/run/x/clock -device virtserialport,chardev=clk0,"
+                + "name=org.hostspec.clock.0"), line);
         assertTrue(line.contains("-mon chardev=qmp0,mode=control"), line);
         assertTrue(line.contains("-no-reboot"), line);
         assertEquals(List.of("-netdev", "x", "-loadvm", "boot"), args.subList(args.size() - 4, args.size()));
