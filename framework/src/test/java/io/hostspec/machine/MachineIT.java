@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hostspec.image.BuiltImage;
+import io.hostspec.image.ImageBuilder;
+import io.hostspec.realize.Recipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,8 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Boots a real Debian guest (image from src/test/resources/dev-image.sh, cached under ~/.cache/hostspec/dev-image)
- * and drives it through the public Machine API. Tests run in order on one machine.
+ * Boots a real Debian guest (the smallest image the image builder makes, {@link #devImage()}) and drives it through the public Machine API. Tests run in order on one machine.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MachineIT {
@@ -55,14 +57,15 @@ class MachineIT {
         assertFalse(Files.exists(runDir), "run directory left behind: " + runDir);
     }
 
+    /**
+     * The image of the machine-layer ITs: the smallest recipe (the packages every image has, host name devhost, no
+     * firewall), built by the image builder into the shared cache, so it has every part hostspec puts into images.
+     */
     static BuiltImage devImage() throws Exception {
-        Path script = Path.of(MachineIT.class.getResource("/dev-image.sh").toURI());
-        Path out = Path.of(System.getProperty("user.home"), ".cache", "hostspec", "dev-image");
-        Process build = new ProcessBuilder("sh", script.toString(), out.toString()).inheritIO().start();
-        if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0) {
-            throw new IllegalStateException("dev-image.sh failed");
-        }
-        return new BuiltImage("dev", out.resolve("disk.qcow2"), out.resolve("vmlinuz"), out.resolve("initrd.img"));
+        Recipe recipe = new Recipe("devhost", new TreeSet<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+                new TreeMap<>(), null, new TreeMap<>(), new TreeSet<>(), new TreeSet<>(),
+                new Recipe.Hardware(1024, 1, new TreeSet<>()), new TreeMap<>(), new TreeMap<>());
+        return ImageBuilder.create().build(recipe);
     }
 
     @Test

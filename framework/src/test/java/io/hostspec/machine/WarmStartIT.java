@@ -144,6 +144,9 @@ class WarmStartIT {
         long guest = Long.parseLong(m.succeed("date +%s").strip());
         long host = System.currentTimeMillis() / 1000;
         assertTrue(Math.abs(guest - host) <= 3, "guest clock " + guest + " vs host " + host);
+        // set by the image's clock daemon, resident since before the snapshot (the agent is only the fallback)
+        assertEquals("active\n", m.succeed("systemctl is-active hostspec-clock.service"));
+        assertEquals("0\n", m.succeed("systemctl show -p NRestarts --value hostspec-clock.service"));
     }
 
     @Test
