@@ -189,31 +189,9 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
-        List<Machine> reversed = new ArrayList<>(machines());
-        Collections.reverse(reversed);
-        RuntimeException first = null;
-        for (Machine machine : reversed) {
-            try {
-                machine.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        try {
-            run.close();
-        } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        List<Runnable> actions = new ArrayList<>();
+        machines().forEach(machine -> actions.add(0, machine::close)); // reverse order of addition
+        actions.add(run::close);
+        Closing.all(actions);
     }
 }

@@ -1,5 +1,6 @@
 package io.hostspec.net;
 
+import io.hostspec.machine.Closing;
 import io.hostspec.machine.Machine;
 import io.hostspec.net.NetworkPlan.HostNetwork;
 import io.hostspec.net.NetworkPlan.Nic;
@@ -119,22 +120,8 @@ public final class VirtualNetwork implements AutoCloseable {
             return;
         }
         closed = true;
-        List<VirtualLan> reversed = new ArrayList<>(lans.values());
-        Collections.reverse(reversed);
-        RuntimeException first = null;
-        for (VirtualLan lan : reversed) {
-            try {
-                lan.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        List<Runnable> actions = new ArrayList<>();
+        lans.values().forEach(lan -> actions.add(0, lan::close));
+        Closing.all(actions);
     }
 }
