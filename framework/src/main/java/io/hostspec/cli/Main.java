@@ -1,5 +1,6 @@
 package io.hostspec.cli;
 
+import io.hostspec.image.HostTools;
 import io.hostspec.module.ConfigException;
 import picocli.CommandLine;
 
@@ -38,7 +39,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException) {
+                    || e instanceof IllegalStateException || e instanceof HostTools.MissingToolsException) {
                 cmd.getErr().println("hostspec: " + e.getMessage());
                 return USAGE;
             }

@@ -1,9 +1,11 @@
 package io.hostspec.cli;
 
 import io.hostspec.host.Project;
+import io.hostspec.image.HostTools;
 import io.hostspec.report.RunSummary;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -106,8 +108,12 @@ final class RunCommand implements Callable<Integer> {
             discovery = Shards.select(launcher, discovery, params, selectedShard,
                     Shards.durations(previous, project.root()));
         }
+        TestPlan plan = launcher.discover(discovery);
+        if (RunRequirements.needsMachines(plan)) {
+            HostTools.ensureVmBackend(); // before any scenario starts a LAN, QEMU or an image build
+        }
         RunSummary summary = new RunSummary(reports);
-        launcher.execute(discovery, summary);
+        launcher.execute(plan, summary);
         spec.commandLine().getOut().print(summary.consoleReport());
         spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
         if (!summary.errors().isEmpty()) {

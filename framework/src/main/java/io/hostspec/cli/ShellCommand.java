@@ -2,6 +2,7 @@ package io.hostspec.cli;
 
 import io.hostspec.host.Hosts;
 import io.hostspec.host.ScenarioHosts;
+import io.hostspec.image.HostTools;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.lab.ScenarioLab;
 import io.hostspec.machine.ExecResult;
@@ -40,6 +41,8 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Hosts hosts = new Hosts(projectOptions.project());
+        hosts.evaluate(hosts.resolve(host)); // configuration errors first, then the tools, then the boot
+        HostTools.ensureVmBackend();
         PrintWriter out = spec.commandLine().getOut();
         try (ScenarioLab lab = new ScenarioLab(hosts, ImageBuilder.create())) {
             ScenarioHosts declared = lab.declarations();

@@ -63,6 +63,7 @@ public final class HostTools {
     public static final class MissingToolsException extends RuntimeException {
         private final List<Tool> missing;
         private final String installCommand;
+        private final String detail;
 
         /**
          * @param missing        the missing tools
@@ -74,6 +75,12 @@ public final class HostTools {
                     + "\nInstall them with:\n  " + installCommand);
             this.missing = List.copyOf(missing);
             this.installCommand = installCommand;
+            this.detail = detail;
+        }
+
+        /** Why the tools were not installed automatically. */
+        public String detail() {
+            return detail;
         }
 
         /** The missing tools. */
@@ -95,6 +102,21 @@ public final class HostTools {
             new Tool("mke2fs", "e2fsprogs", "packs root file systems into ext4"),
             new Tool("vde_switch", "vde2", "the virtual LAN between guests"),
             new Tool("setpriv", "util-linux", "ties QEMU's life to the run (--pdeathsig)"));
+
+    /**
+     * System property naming the directories searched for tools, separated by {@code :}, instead of PATH and the usual
+     * bin and sbin directories (for a project that keeps its tools elsewhere, and for tests of a machine without them).
+     */
+    public static final String PATH_PROPERTY = "hostspec.tools.path";
+
+    /**
+     * System property ({@code true} by default) that allows installing missing tools as root; {@code false} makes a
+     * root run stop with the install command as any other user's would. {@link #INSTALL_ENV} says the same.
+     */
+    public static final String INSTALL_PROPERTY = "hostspec.tools.install";
+
+    /** Environment variable with the meaning of {@link #INSTALL_PROPERTY}. */
+    public static final String INSTALL_ENV = "HOSTSPEC_INSTALL_TOOLS";
 
     /** How long apt may take to install the tools. */
     public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
@@ -172,6 +194,10 @@ public final class HostTools {
         if (!root) {
             throw new MissingToolsException(missing, command, "Not running as root, so hostspec cannot install them.");
         }
+        if (!installAllowed()) {
+            throw new MissingToolsException(missing, command, "Installing is switched off (" + INSTALL_PROPERTY
+                    + "=false or " + INSTALL_ENV + "=no).");
+        }
         LOG.info("installing missing host tools {}: {}", missing.stream().map(Tool::command).toList(), command);
         List<String> packages = missing.stream().map(Tool::debianPackage).distinct().toList();
         try {
@@ -201,20 +227,47 @@ public final class HostTools {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean VM_CHECKED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * The outcome of {@link #ensureVmBackend()} per configuration (search path and install policy), so a run asks apt
+     * at most once and every later entry point fails at once with the same message.
+     */
+    private static final Map<String, Optional<MissingToolsException>> ENSURED = new java.util.HashMap<>();
 
     /**
-     * Makes sure the tools of the VM backend are there, once per JVM: installs them as root, otherwise throws with the
-     * exact command to run.
+     * Makes sure the tools of the VM backend are there, once per JVM: installs them as root (unless
+     * {@link #INSTALL_PROPERTY} is {@code false}), otherwise throws with the exact command to run. Every entry point
+     * that starts a LAN, QEMU or an image build calls this first, so a missing tool stops the run before anything
+     * starts; a failure is remembered and thrown again by later calls without asking apt again.
+     *
+     * @throws MissingToolsException when tools are missing and were not installed
      */
     public static void ensureVmBackend() {
-        synchronized (VM_CHECKED) {
-            if (!VM_CHECKED.get()) {
-                vmBackend().ensureInstalled();
-                VM_CHECKED.set(true);
+        String key = System.getProperty(PATH_PROPERTY, "") + "|" + installAllowed();
+        Optional<MissingToolsException> outcome;
+        synchronized (ENSURED) {
+            outcome = ENSURED.get(key);
+            if (outcome == null) {
+                try {
+                    vmBackend().ensureInstalled();
+                    outcome = Optional.empty();
+                } catch (MissingToolsException e) {
+                    outcome = Optional.of(e);
+                }
+                ENSURED.put(key, outcome);
             }
         }
+        if (outcome.isPresent()) {
+            MissingToolsException e = outcome.get();
+            throw new MissingToolsException(e.missing(), e.installCommand(), e.detail());
+        }
+    }
+
+    /** Whether missing tools may be installed: running as root and not switched off by {@link #INSTALL_PROPERTY}. */
+    static boolean installAllowed() {
+        String setting = System.getProperty(INSTALL_PROPERTY, Optional.ofNullable(System.getenv(INSTALL_ENV))
+                .orElse("true")).strip();
+        return isRoot() && !(setting.equalsIgnoreCase("false") || setting.equalsIgnoreCase("no")
+                || setting.equals("0"));
     }
 
     /** Whether this process runs as root. */
@@ -228,8 +281,11 @@ public final class HostTools {
 
     /** The executable named {@code command} on PATH or in the usual bin/sbin directories. */
     public static Optional<Path> locate(String command) {
+        String only = System.getProperty(PATH_PROPERTY);
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return Stream.concat(Stream.of(path.split(":")), EXTRA_DIRS.stream())
+        Stream<String> dirs = only != null ? Stream.of(only.split(":"))
+                : Stream.concat(Stream.of(path.split(":")), EXTRA_DIRS.stream());
+        return dirs
                 .filter(d -> !d.isBlank())
                 .map(d -> Path.of(d, command))
                 .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))

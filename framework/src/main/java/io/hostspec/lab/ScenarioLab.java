@@ -308,6 +308,7 @@ public final class ScenarioLab implements AutoCloseable {
 
     private Lab lab() {
         if (lab == null) {
+            HostTools.ensureVmBackend(); // before the first LAN, QEMU process or run directory
             lab = Lab.create();
         }
         return lab;

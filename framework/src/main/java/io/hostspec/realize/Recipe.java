@@ -54,7 +54,7 @@ public record Recipe(
         SortedMap<String, SortedSet<String>> artifacts,
         SortedMap<String, List<String>> options) {
 
-    /** Packages every image has, whatever the configuration (SPEC section 3). */
+    /** Packages every image has, whatever the configuration (docs/architecture.md, "Images"). */
     public static final List<String> BASE_PACKAGES = List.of(
             "systemd", "systemd-sysv", "udev", "dbus", "qemu-guest-agent", "iproute2", "iputils-ping", "nftables",
             "netcat-openbsd", "curl", "procps", "ca-certificates", "linux-image-cloud-amd64");
@@ -127,6 +127,20 @@ public record Recipe(
      * @param vlans     virtual LAN numbers the host is attached to
      */
     public record Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans) {
+    }
+
+    /**
+     * The smallest recipe: the packages every image has and nothing else (no files, users, units or firewall), on one
+     * core and 1 GiB. What {@code ./hostspec doctor} boots for its acceleration probe and the machine tests boot.
+     *
+     * @param hostName the host's name
+     * @return a recipe with no configuration beyond the name
+     */
+    public static Recipe minimal(String hostName) {
+        return new Recipe(hostName, new java.util.TreeSet<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>(),
+                new java.util.TreeMap<>(), new java.util.TreeMap<>(), null, new java.util.TreeMap<>(),
+                new java.util.TreeSet<>(), new java.util.TreeSet<>(), new Hardware(1024, 1, new java.util.TreeSet<>()),
+                new java.util.TreeMap<>(), new java.util.TreeMap<>());
     }
 
     /** Hex SHA-256 of the whole recipe except provenance: same configuration, same hash; any change, a new hash. */

@@ -23,7 +23,16 @@ public final class AccelerationProbe {
     public static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final String SIGN = "Run /init as init process";
     private static final Logger LOG = LoggerFactory.getLogger(AccelerationProbe.class);
-    private static volatile String chosen;
+    private static volatile Decision chosen;
+
+    /**
+     * The accelerator chosen and why.
+     *
+     * @param accelerator {@code kvm} or {@code tcg}
+     * @param reason      what decided it, e.g. "a KVM guest did not reach /init within 10 s"
+     */
+    public record Decision(String accelerator, String reason) {
+    }
 
     private AccelerationProbe() {
     }
@@ -37,7 +46,19 @@ public final class AccelerationProbe {
      * @return {@code kvm} or {@code tcg}
      */
     public static String accelerator(Path kernel, Path initrd, Path workDir) {
-        String result = chosen;
+        return decision(kernel, initrd, workDir).accelerator();
+    }
+
+    /**
+     * Like {@link #accelerator}, with the reason for the choice (what {@code ./hostspec doctor} prints).
+     *
+     * @param kernel  a guest kernel
+     * @param initrd  its initrd
+     * @param workDir a private directory for the probe's console log
+     * @return the accelerator and why
+     */
+    public static Decision decision(Path kernel, Path initrd, Path workDir) {
+        Decision result = chosen;
         if (result == null) {
             synchronized (AccelerationProbe.class) {
                 if (chosen == null) {
@@ -49,23 +70,22 @@ public final class AccelerationProbe {
         return result;
     }
 
-    private static String decide(Path kernel, Path initrd, Path workDir) {
+    private static Decision decide(Path kernel, Path initrd, Path workDir) {
         String forced = System.getProperty("hostspec.accel", "").strip();
+        Decision d;
         if (forced.equals("kvm") || forced.equals("tcg")) {
-            LOG.info("Acceleration: {} (forced by -Dhostspec.accel)", forced.toUpperCase());
-            return forced;
+            d = new Decision(forced, "forced by -Dhostspec.accel");
+        } else if (!Files.isReadable(Path.of("/dev/kvm")) || !Files.isWritable(Path.of("/dev/kvm"))) {
+            d = new Decision("tcg", "no usable /dev/kvm");
+        } else {
+            String why = probeKvm(kernel, initrd, workDir);
+            d = why == null
+                    ? new Decision("kvm", "a KVM probe guest reached /init within " + DEADLINE.toSeconds() + " s")
+                    : new Decision("tcg", "the KVM probe failed: " + why);
         }
-        if (!Files.isReadable(Path.of("/dev/kvm")) || !Files.isWritable(Path.of("/dev/kvm"))) {
-            LOG.info("Acceleration: TCG (no usable /dev/kvm); guests boot slowly");
-            return "tcg";
-        }
-        String why = probeKvm(kernel, initrd, workDir);
-        if (why == null) {
-            LOG.info("Acceleration: KVM (a probe guest reached /init within {} s)", DEADLINE.toSeconds());
-            return "kvm";
-        }
-        LOG.info("Acceleration: TCG, because the KVM probe failed: {}; guests boot slowly", why);
-        return "tcg";
+        LOG.info("Acceleration: {} ({}){}", d.accelerator().toUpperCase(), d.reason(),
+                d.accelerator().equals("tcg") ? "; guests boot slowly" : "");
+        return d;
     }
 
     /** @return null when KVM works, else why not */
