@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a module from TOML text (SPEC section 2), keeping the line of every key. Reports every syntax problem of the
+ * Reads a module from TOML text (docs/modules.md), keeping the line of every key. Reports every syntax problem of the
  * file at once, each with file:line.
  */
 public final class ModuleLoader {

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import io.hostspec.module.Type.TypeMismatch;
 
 /**
- * The option types of SPEC section 2, and the parser for their written form ({@code "listOf port"},
+ * The option types (docs/modules.md), and the parser for their written form ({@code "listOf port"},
  * {@code "nullOr str"}, {@code "enum [\"a\", \"b\"]"}, {@code "attrsOf (listOf str)"}).
  */
 public final class Types {
@@ -128,7 +128,7 @@ public final class Types {
         return first;
     }
 
-    /** The conflict error of SPEC section 2, listing every definition with its file:line. */
+    /** The conflict error, listing every definition with its file:line. */
     static ConfigException conflict(String option, List<Type.Valued> defs) {
         StringBuilder b = new StringBuilder("The option `" + option + "' has conflicting definition values:");
         for (Type.Valued d : defs) {

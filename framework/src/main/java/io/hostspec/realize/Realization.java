@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The built-in realizers, one per area of SPEC section 2, and the one way to turn an evaluated configuration into a
+ * The built-in realizers, one per area of the standard option namespace (docs/options.md), and the one way to turn an evaluated configuration into a
  * {@link Recipe}. Their option declarations form the built-in namespace every host can use without imports (pass
  * {@link #builtIns()} to {@link io.hostspec.module.ModuleSystem#create}).
  *

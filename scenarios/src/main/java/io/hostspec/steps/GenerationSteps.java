@@ -4,7 +4,7 @@ import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 
 /**
- * Generations (SPEC section 3): live switches, rollbacks, the current generation and the unit actions a switch took.
+ * Generations (docs/generations.md): live switches, rollbacks, the current generation and the unit actions a switch took.
  * Each step is one call into {@link io.hostspec.lab.ScenarioLab}; switch and rollback results are attached to the
  * report.
  */

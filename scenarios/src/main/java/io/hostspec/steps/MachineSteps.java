@@ -3,7 +3,7 @@ package io.hostspec.steps;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 
-/** Steps on running hosts (SPEC section 5). Hosts boot lazily on first use; each step is one call. */
+/** Steps on running hosts (docs/steps.md). Hosts boot lazily on first use; each step is one call. */
 public final class MachineSteps {
 
     private final World world;
