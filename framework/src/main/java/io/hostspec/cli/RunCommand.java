@@ -113,7 +113,11 @@ final class RunCommand implements Callable<Integer> {
             HostTools.ensureVmBackend(); // before any scenario starts a LAN, QEMU or an image build
         }
         RunSummary summary = new RunSummary(reports);
+        // SIGINT/SIGTERM: the scenarios that finished are still reported (machines are killed by their own hook)
+        Thread reportOnSignal = new Thread(summary::writeInterrupted, "hostspec-report-on-exit");
+        Runtime.getRuntime().addShutdownHook(reportOnSignal);
         launcher.execute(plan, summary);
+        Runtime.getRuntime().removeShutdownHook(reportOnSignal);
         spec.commandLine().getOut().print(summary.consoleReport());
         spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
         if (!summary.errors().isEmpty()) {

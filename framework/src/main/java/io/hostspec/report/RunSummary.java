@@ -45,6 +45,7 @@ public final class RunSummary implements TestExecutionListener {
     private final List<Scenario> scenarios = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean active;
+    private final java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile CoverageReport coverage;
     private Path root;
 
@@ -120,7 +121,20 @@ public final class RunSummary implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
-        if (!active) {
+        write(false);
+    }
+
+    /**
+     * Writes the reports of the scenarios that finished so far, marked {@code "interrupted": true} in summary.json;
+     * what a run does when it is stopped by SIGINT or SIGTERM (from a shutdown hook). Does nothing when the run
+     * already wrote its reports.
+     */
+    public void writeInterrupted() {
+        write(true);
+    }
+
+    private void write(boolean interrupted) {
+        if (!active || !written.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -129,6 +143,9 @@ public final class RunSummary implements TestExecutionListener {
             json.put("passed", count("passed"));
             json.put("failed", count("failed"));
             json.put("skipped", count("skipped"));
+            if (interrupted) {
+                json.put("interrupted", true);
+            }
             json.put("scenarios", sorted());
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
                     .writeValue(reportDir.resolve("summary.json").toFile(), json);

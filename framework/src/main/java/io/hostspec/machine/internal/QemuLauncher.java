@@ -28,9 +28,36 @@ public final class QemuLauncher {
         return thread;
     });
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> afterKill = ConcurrentHashMap.newKeySet();
 
     private QemuLauncher() {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::destroyAll, "hostspec-qemu-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "hostspec-qemu-reaper"));
+    }
+
+    /**
+     * Registers a clean-up that runs when the JVM exits (normally, or on SIGINT/SIGTERM) after every launched process
+     * is killed, e.g. deleting a run directory whose overlays those processes held open.
+     *
+     * @param cleanup runs once, in the shutdown hook
+     */
+    public void afterKillOnExit(Runnable cleanup) {
+        afterKill.add(cleanup);
+    }
+
+    /** Withdraws a clean-up of {@link #afterKillOnExit} (it already ran, e.g. its directory was closed). */
+    public void withdrawAfterKillOnExit(Runnable cleanup) {
+        afterKill.remove(cleanup);
+    }
+
+    private void shutdown() {
+        destroyAll();
+        for (Runnable cleanup : List.copyOf(afterKill)) {
+            try {
+                cleanup.run();
+            } catch (RuntimeException e) {
+                System.err.println("hostspec: clean-up at exit failed: " + e);
+            }
+        }
     }
 
     /** @return the launcher of this JVM */

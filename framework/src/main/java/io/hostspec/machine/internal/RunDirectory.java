@@ -33,9 +33,12 @@ public final class RunDirectory implements AutoCloseable {
 
     private final Path path;
     private volatile boolean closed;
+    private final Runnable deleteAtExit = this::close;
 
     private RunDirectory(Path path) {
         this.path = path;
+        // SIGINT/SIGTERM: the launcher kills the processes first, then this deletes overlays, sockets and logs
+        QemuLauncher.instance().afterKillOnExit(deleteAtExit);
     }
 
     /**
@@ -142,6 +145,7 @@ public final class RunDirectory implements AutoCloseable {
         if (!closed) {
             closed = true;
             deleteRecursively(path);
+            QemuLauncher.instance().withdrawAfterKillOnExit(deleteAtExit);
         }
     }
 
