@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
             discovery = Shards.select(launcher, discovery, params, selectedShard,
                     Shards.durations(previous, project.root()));
         }
-        TestPlan plan = launcher.discover(discovery);
+        TestPlan plan = FeatureErrors.discover(launcher, discovery);
         if (RunRequirements.needsMachines(plan)) {
             HostTools.ensureVmBackend(); // before any scenario starts a LAN, QEMU or an image build
         }
