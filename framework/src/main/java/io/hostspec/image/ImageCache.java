@@ -228,7 +228,7 @@ public final class ImageCache {
                 return dir;
             }
         } catch (IOException e) {
-            throw new CacheException("cannot write cache entry " + dir + ": " + e, e);
+            throw new CacheException("cannot write cache entry " + dir + ": " + e + diskFull(e), e);
         } finally {
             local.unlock();
         }
@@ -257,7 +257,7 @@ public final class ImageCache {
                 Thread.currentThread().interrupt();
                 throw new CacheException("interrupted while producing " + kind + " " + hash, e);
             } catch (Exception e) {
-                throw new CacheException("producing " + kind + " " + hash + " failed: " + e, e);
+                throw new CacheException("producing " + kind + " " + hash + " failed: " + e + diskFull(e), e);
             }
             for (String f : required) {
                 if (!Files.isRegularFile(tmp.resolve(f))) {
@@ -286,6 +286,19 @@ public final class ImageCache {
                 FileTrees.deleteRecursively(tmp);
             }
         }
+    }
+
+    /** For a failure caused by a full file system: which cache it is, what is free, and what to do; else "". */
+    private String diskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("No space left on device")) {
+                long free = root.toFile().getUsableSpace() >> 20;
+                return "\nThe file system of the image cache " + root + " is full (" + free + " MiB free); nothing "
+                        + "was published. Free some space, or put the cache elsewhere with " + ENV + "=DIR or -D"
+                        + PROPERTY + "=DIR.";
+            }
+        }
+        return "";
     }
 
     /** Why the entry is not usable, or empty when it is valid. */
