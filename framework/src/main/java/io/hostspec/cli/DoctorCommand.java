@@ -33,6 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             out.println("missing tools; install with: " + HostTools.installCommand(missing, HostTools.isRoot()));
         }
+        out.println("container engine: " + io.hostspec.container.ContainerEngine.status());
         Path cache = ImageCache.defaultLocation();
         out.println("image cache: " + cache + (Files.isDirectory(cache) ? "" : " (empty)"));
         Optional<Path> kernel = anyCachedKernel(cache);

@@ -118,18 +118,18 @@ public final class ContainerEngine {
     }
 
     /**
-     * Whether an engine answers, without connecting the backend (for {@code doctor}).
+     * The engine as {@code doctor} reports it: its version, storage driver and cgroup hierarchy, or why the container
+     * backend cannot use it and how to get one. Never throws.
      *
-     * @return the engine's version and storage driver, or why there is none
+     * @return one line
      */
-    public static String describe() {
+    public static String status() {
         try {
-            ContainerEngine engine = get();
-            var info = engine.client.infoCmd().exec();
+            var info = get().client.infoCmd().exec();
             return "Docker " + info.getServerVersion() + " (" + info.getDriver() + ", cgroup "
-                    + (cgroupV2() ? "v2" : "v1") + ")";
+                    + (cgroupV2() ? "v2" : "v1") + "; used by --backend container)";
         } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            return "unavailable: " + e.getMessage();
         }
     }
 

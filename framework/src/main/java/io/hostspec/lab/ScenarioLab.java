@@ -116,6 +116,20 @@ public final class ScenarioLab implements AutoCloseable {
         lab().startAll(Timeouts.boot());
     }
 
+    /**
+     * Skips the scenario (a JUnit assumption) unless the run's backend is the VM backend: for scenarios tagged
+     * {@code @vm-only}, which need a kernel of their own or QEMU itself.
+     *
+     * @throws org.opentest4j.TestAbortedException naming the backend, when it is not {@code vm}
+     */
+    public void assumeVmBackend() {
+        Backend backend = Backend.forRun();
+        if (backend != Backend.VM) {
+            throw new org.opentest4j.TestAbortedException("skipped on the " + backend.word() + " backend: tagged "
+                    + "@vm-only (it needs a kernel of its own or QEMU itself; docs/backends.md)");
+        }
+    }
+
     /** Asserts a TCP connection from one host to another's port succeeds (retried up to the default wait). */
     public void assertCanReach(String client, String target, int port) {
         Host from = host(client);
