@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                     Machine m = lab.add(machine);
                     long t0 = System.nanoTime();
                     m.start();
-                    m.waitForAgent(Timeouts.boot());
+                    m.waitUntilReady(Timeouts.boot());
                     warm.add(seconds(t0));
                     if (i == 0) {
                         roundTrip = commandRoundTripMs(m);
@@ -134,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
             Machine m = lab.add(machine);
             long t0 = System.nanoTime();
             m.start();
-            m.waitForAgent(Timeouts.boot());
+            m.waitUntilReady(Timeouts.boot());
             return seconds(t0);
         }
     }

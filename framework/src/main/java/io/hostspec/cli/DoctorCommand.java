@@ -40,6 +40,7 @@ final class DoctorCommand implements Callable<Integer> {
             out.println(s);
         }
         var missing = tools.missing();
+        out.println("container engine: " + io.hostspec.container.ContainerEngine.status());
         Path cache = ImageCache.defaultLocation();
         out.println("image cache: " + cache + (Files.isDirectory(cache) ? "" : " (empty)"));
         if (!missing.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.hostspec.cli;
 
+import io.hostspec.machine.Backend;
 import io.hostspec.host.Project;
 import io.hostspec.image.HostTools;
 import io.hostspec.report.RunSummary;
@@ -55,6 +56,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where reports go (default: reports/out).")
     Path reportDir;
 
+    @Option(names = "--backend", paramLabel = "vm|container", description = "Where hosts that do not choose "
+            + "(virtualisation.backend) run (default: vm, or -Dhostspec.backend); docs/backends.md.")
+    String backend;
+
     @Mixin
     ProjectOptions projectOptions;
 
@@ -76,6 +81,9 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 throw new IllegalArgumentException("no feature file or folder at " + p);
             }
+        }
+        if (backend != null) {
+            System.setProperty(Backend.PROPERTY, Backend.of(backend).word());
         }
         Path reports = (reportDir == null ? project.root().resolve("reports/out") : reportDir).toAbsolutePath();
         System.setProperty(RunSummary.REPORT_DIR_PROPERTY, reports.toString());

@@ -55,9 +55,9 @@ final class ShellCommand implements Callable<Integer> {
             Machine machine = lab.host(name).machine();
             out.println("booting " + name + " ...");
             out.flush();
-            machine.waitForAgent(Timeouts.boot());
-            out.println(name + " is up; commands run as root through the guest agent; serial console: "
-                    + machine.consoleLog() + "; type exit to stop");
+            machine.waitUntilReady(Timeouts.boot());
+            out.println(name + " is up (" + machine.backend().word() + " backend); commands run as root; type exit "
+                    + "to stop");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (true) {
                 out.print(name + "# ");

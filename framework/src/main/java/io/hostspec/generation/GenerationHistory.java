@@ -382,8 +382,6 @@ public final class GenerationHistory {
     }
 
     private String journal(String unit) {
-        ExecResult r = machine.execute("journalctl --no-pager -n " + JOURNAL_LINES + " -u " + Shell.quote(unit)
-                + " 2>&1", Timeouts.PROTOCOL_CALL);
-        return "--- journal of " + unit + " (last " + JOURNAL_LINES + " lines) ---\n" + r.stdout().strip();
+        return io.hostspec.machine.Evidence.journal(machine, unit, JOURNAL_LINES);
     }
 }

@@ -1,6 +1,7 @@
 package io.hostspec.lab;
 
 import io.hostspec.host.EvaluatedHost;
+import io.hostspec.machine.Evidence;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
@@ -39,13 +40,13 @@ public final class Host {
         if (machine.lastStart().isEmpty()) {
             machine.start();
         }
-        machine.waitForAgent(Timeouts.boot());
+        machine.waitUntilReady(Timeouts.boot());
     }
 
     /** Reboots cleanly and waits until the host is back with its network identity. */
     public void reboot() {
         machine.reboot();
-        machine.waitForAgent(Timeouts.boot());
+        machine.waitUntilReady(Timeouts.boot());
     }
 
     /** Kills the host's QEMU: no clean shutdown. Its disk is kept for a later {@link #start()}. */
@@ -61,7 +62,7 @@ public final class Host {
     /** Boots the host again from its own disk (a cold boot, never a snapshot) and waits until it is ready. */
     public void start() {
         machine.start();
-        machine.waitForAgent(Timeouts.boot());
+        machine.waitUntilReady(Timeouts.boot());
     }
 
     /** The machine, for everything the NixOS-driver-like API offers. */
@@ -175,35 +176,11 @@ public final class Host {
     }
 
     /**
-     * What a report should keep of this host, by attachment name: its serial console and, when {@code failed}, the
-     * output of {@code systemctl --failed} and the journal of each failed unit. Never throws: a dead machine gives
-     * what can still be read (the console log survives its QEMU).
+     * What a report should keep of this host, by attachment name (see {@link Evidence#report(Machine, boolean)}): its
+     * console and, when {@code failed}, {@code systemctl --failed} and the journal of each failed unit. Never throws.
      */
     public java.util.Map<String, String> evidence(boolean failed) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        try {
-            out.put("[" + name() + "] serial console", java.nio.file.Files.readString(machine.consoleLog(),
-                    java.nio.charset.StandardCharsets.ISO_8859_1));
-        } catch (java.io.IOException | RuntimeException e) {
-            out.put("[" + name() + "] serial console", "(unavailable: " + e + ")");
-        }
-        if (failed && machine.isRunning()) {
-            try {
-                out.put("[" + name() + "] systemctl --failed", machine.execute(
-                        "systemctl --failed --no-pager --full 2>&1", Timeouts.PROTOCOL_CALL).stdout());
-                String units = machine.execute("systemctl --failed --no-legend --plain 2>/dev/null | cut -d' ' -f1",
-                        Timeouts.PROTOCOL_CALL).stdout();
-                for (String unit : units.strip().split("\\s+")) {
-                    if (!unit.isBlank()) {
-                        out.put("[" + name() + "] journal of " + unit, machine.execute("journalctl --no-pager -n 200 -u "
-                                + Shell.quote(unit) + " 2>&1", Timeouts.PROTOCOL_CALL).stdout());
-                    }
-                }
-            } catch (RuntimeException e) {
-                out.put("[" + name() + "] systemctl --failed", "(unavailable: " + e.getMessage() + ")");
-            }
-        }
-        return out;
+        return Evidence.report(machine, failed);
     }
 
     private String output(ExecResult r) {
@@ -213,7 +190,8 @@ public final class Host {
 
     private String console() {
         List<String> lines = machine.consoleTail(CONSOLE_LINES);
-        return "\n  serial console (last " + lines.size() + " lines):\n    " + String.join("\n    ", lines);
+        return "\n  " + Evidence.consoleName(machine) + " (last " + lines.size() + " lines):\n    "
+                + String.join("\n    ", lines);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.hostspec.lab;
 
+import io.hostspec.container.ContainerEngine;
+import io.hostspec.container.ContainerImages;
+import io.hostspec.container.ContainerMachine;
+import io.hostspec.container.ContainerNetwork;
 import io.hostspec.generation.GenerationException;
 import io.hostspec.generation.GenerationHistory;
 import io.hostspec.generation.SwitchResult;
@@ -9,6 +13,7 @@ import io.hostspec.host.ScenarioHosts;
 import io.hostspec.image.BuiltImage;
 import io.hostspec.image.HostTools;
 import io.hostspec.image.ImageBuilder;
+import io.hostspec.machine.Backend;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.Lab;
 import io.hostspec.machine.Machine;
@@ -40,7 +45,9 @@ public final class ScenarioLab implements AutoCloseable {
     private final Map<String, BuiltImage> builtImages = new ConcurrentHashMap<>();
     private final Map<String, GenerationHistory> generations = new LinkedHashMap<>();
     private Lab lab;
+    private NetworkPlan plan;
     private VirtualNetwork network;
+    private ContainerNetwork containerNetwork;
     private ExecResult last;
 
     /** A lab evaluating hosts with {@code hosts} and building their images with {@code images}. */
@@ -80,14 +87,16 @@ public final class ScenarioLab implements AutoCloseable {
         Host host = started.get(name);
         if (host == null) {
             EvaluatedHost evaluated = declarations.evaluate(name);
-            VirtualNetwork net = network();
-            if (net.plan().hosts().stream().noneMatch(h -> h.name().equals(name))) {
+            NetworkPlan plan = plan();
+            if (plan.hosts().stream().noneMatch(h -> h.name().equals(name))) {
                 throw new IllegalStateException("host \"" + name + "\" was declared after the scenario's network was "
-                        + "set up for " + net.plan().hosts().stream().map(NetworkPlan.HostNetwork::name).toList()
+                        + "set up for " + plan.hosts().stream().map(NetworkPlan.HostNetwork::name).toList()
                         + "; declare every host before the first step that uses one");
             }
-            MachineSpec spec = spec(name, evaluated.recipe()).withExtraQemuArgs(net.qemuArgs(name));
-            Machine machine = lab().add(spec);
+            Machine machine = switch (backendOf(evaluated)) {
+                case VM -> lab().add(spec(name, evaluated.recipe()).withExtraQemuArgs(network().qemuArgs(name)));
+                case CONTAINER -> lab().add(container(name, evaluated.recipe()));
+            };
             host = new Host(machine, evaluated);
             started.put(name, host);
         }
@@ -105,6 +114,20 @@ public final class ScenarioLab implements AutoCloseable {
             launch(name);
         }
         lab().startAll(Timeouts.boot());
+    }
+
+    /**
+     * Skips the scenario (a JUnit assumption) unless the run's backend is the VM backend: for scenarios tagged
+     * {@code @vm-only}, which need a kernel of their own or QEMU itself.
+     *
+     * @throws org.opentest4j.TestAbortedException naming the backend, when it is not {@code vm}
+     */
+    public void assumeVmBackend() {
+        Backend backend = Backend.forRun();
+        if (backend != Backend.VM) {
+            throw new org.opentest4j.TestAbortedException("skipped on the " + backend.word() + " backend: tagged "
+                    + "@vm-only (it needs a kernel of its own or QEMU itself; docs/backends.md)");
+        }
     }
 
     /** Asserts a TCP connection from one host to another's port succeeds (retried up to the default wait). */
@@ -127,18 +150,51 @@ public final class ScenarioLab implements AutoCloseable {
     }
 
     private String address(String client, String target) {
-        return network().plan().addressFor(client, target).orElseThrow(() -> new AssertionError("\"" + client
+        return plan().addressFor(client, target).orElseThrow(() -> new AssertionError("\"" + client
                 + "\" and \"" + target + "\" share no virtual LAN (see virtualisation.vlans); "
                 + "they cannot talk to each other"));
     }
 
-    private synchronized VirtualNetwork network() {
-        if (network == null) {
+    /** The backend a host runs on: its own {@code virtualisation.backend}, else the run's ({@link Backend#forRun()}). */
+    static Backend backendOf(EvaluatedHost evaluated) {
+        String chosen = evaluated.recipe().hardware().backend();
+        return chosen == null ? Backend.forRun() : Backend.of(chosen);
+    }
+
+    // Every declared host in one plan; each backend builds its LANs from it (a VM and a container share no LAN).
+    private synchronized NetworkPlan plan() {
+        if (plan == null) {
             List<NetworkPlan.Member> members = new ArrayList<>();
             for (String name : declarations.names()) {
                 members.add(new NetworkPlan.Member(name, declarations.evaluate(name).recipe().hardware().vlans()));
             }
-            VirtualNetwork net = VirtualNetwork.start(NetworkPlan.of(members), lab().runDirectory());
+            plan = NetworkPlan.of(members);
+        }
+        return plan;
+    }
+
+    private synchronized ContainerNetwork containerNetwork() {
+        if (containerNetwork == null) {
+            containerNetwork = ContainerNetwork.start(ContainerEngine.get(), plan());
+        }
+        return containerNetwork;
+    }
+
+    // The same image a VM boots, imported into Docker; what a container cannot honour fails before anything starts.
+    private Machine container(String name, Recipe recipe) {
+        if (!recipe.kernelModules().isEmpty()) {
+            Backend.CONTAINER.require(name, Backend.Capability.KERNEL_MODULES);
+        }
+        ContainerEngine engine = ContainerEngine.get();
+        String image = ContainerImages.ensure(engine, name, image(name, recipe));
+        ContainerNetwork net = containerNetwork();
+        return new ContainerMachine(engine, new ContainerMachine.Spec(name, image, net.endpoints(name),
+                net.extraHosts(name)));
+    }
+
+    private synchronized VirtualNetwork network() {
+        if (network == null) {
+            VirtualNetwork net = VirtualNetwork.start(plan(), lab().runDirectory());
             // after every cold boot and every snapshot restore: a restored guest has the snapshot's identity
             lab().afterStart(machine -> net.configure(machine, machine.name()));
             network = net;
@@ -325,14 +381,18 @@ public final class ScenarioLab implements AutoCloseable {
                 failure = e;
             }
         }
-        if (network != null) {
+        for (AutoCloseable net : new AutoCloseable[] {network, containerNetwork}) {
+            if (net == null) {
+                continue;
+            }
             try {
-                network.close();
-            } catch (RuntimeException e) {
+                net.close();
+            } catch (Exception e) {
+                RuntimeException r = e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 if (failure == null) {
-                    failure = e;
+                    failure = r;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(r);
                 }
             }
         }

@@ -40,7 +40,7 @@ public final class CommandLog {
     }
 
     /** Tells every listener; a failing listener is logged, never thrown to the command's caller. */
-    static void finished(String host, ExecResult result) {
+    public static void finished(String host, ExecResult result) {
         for (Listener listener : LISTENERS) {
             try {
                 listener.commandFinished(host, result);

@@ -74,7 +74,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Adds a machine (not started; it boots on {@link #startAll()}, {@link Machine#start()} or its first command).
+     * Adds a QEMU machine (not started; it boots on {@link #startAll()}, {@link Machine#start()} or its first command).
      *
      * @param spec the machine's spec
      * @return the machine
@@ -88,8 +88,31 @@ public final class Lab implements AutoCloseable {
             if (machines.containsKey(spec.name())) {
                 throw new IllegalArgumentException("a machine named '" + spec.name() + "' already exists in this lab");
             }
-            Machine machine = new Machine(spec, run, governor, m -> afterStart.accept(m));
+            Machine machine = new QemuMachine(spec, run, governor, m -> afterStart.accept(m));
             machines.put(spec.name(), machine);
+            return machine;
+        }
+    }
+
+    /**
+     * Adds a machine of another backend, created by its caller; the lab owns it from now on (starts it with the
+     * others, closes it in reverse order of addition). The after-start hook is not applied to it: such a backend gives
+     * a machine its identity when it creates it.
+     *
+     * @param machine the machine, not started
+     * @return the machine
+     * @throws IllegalArgumentException when a machine of that name exists
+     */
+    public Machine add(Machine machine) {
+        if (closed) {
+            throw new IllegalStateException("the lab is closed");
+        }
+        synchronized (machines) {
+            if (machines.containsKey(machine.name())) {
+                throw new IllegalArgumentException("a machine named '" + machine.name()
+                        + "' already exists in this lab");
+            }
+            machines.put(machine.name(), machine);
             return machine;
         }
     }
@@ -151,7 +174,7 @@ public final class Lab implements AutoCloseable {
             for (Machine machine : all) {
                 futures.add(pool.submit(() -> {
                     machine.start();
-                    machine.waitForAgent(timeout);
+                    machine.waitUntilReady(timeout);
                 }));
             }
             RuntimeException first = null;

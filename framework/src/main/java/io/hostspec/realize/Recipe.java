@@ -120,13 +120,20 @@ public record Recipe(
     }
 
     /**
-     * The VM hardware of a host.
+     * The virtual hardware of a host.
      *
      * @param memoryMiB RAM in MiB
      * @param cores     virtual CPUs
      * @param vlans     virtual LAN numbers the host is attached to
+     * @param backend   where it runs ({@code vm} or {@code container}); null follows the run's backend (left out of
+     *                  the hash then, so hosts that do not choose keep their hash)
      */
-    public record Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans, String backend) {
+        /** Hardware following the run's backend. */
+        public Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans) {
+            this(memoryMiB, cores, vlans, null);
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 /**
  * {@code time.timeZone}, {@code i18n.defaultLocale}, {@code boot.kernelModules}, {@code boot.kernel.sysctl} and
- * {@code virtualisation.{memorySize, cores, vlans}} (the NixOS qemu-vm names and defaults).
+ * {@code virtualisation.{memorySize, cores, vlans, backend}} (the NixOS qemu-vm names and defaults).
  */
 final class SystemRealizer implements Realizer {
 
@@ -30,6 +30,9 @@ final class SystemRealizer implements Realizer {
                 .add("virtualisation.cores", Types.integer(), 1L, "The VM's number of virtual CPUs.")
                 .add("virtualisation.vlans", Types.listOf(Types.integer()), List.of(1L),
                         "The virtual LANs the VM is connected to.")
+                .add("virtualisation.backend", Types.nullOr(Types.enumOf(List.of("vm", "container"))), null,
+                        "Where the host runs: \"vm\" (a Debian VM under QEMU) or \"container\" (a systemd container "
+                                + "on the local Docker engine, docs/backends.md); null follows the run's --backend.")
                 .list();
     }
 
@@ -74,7 +77,7 @@ final class SystemRealizer implements Realizer {
         List<Long> vl = (List<Long>) config.get("virtualisation.vlans");
         vl.forEach(v -> vlans.add(v.intValue()));
         recipe.hardware(new Recipe.Hardware((int) config.integer("virtualisation.memorySize"),
-                (int) config.integer("virtualisation.cores"), vlans),
-                "virtualisation.memorySize", "virtualisation.cores", "virtualisation.vlans");
+                (int) config.integer("virtualisation.cores"), vlans, config.str("virtualisation.backend")),
+                "virtualisation.memorySize", "virtualisation.cores", "virtualisation.vlans", "virtualisation.backend");
     }
 }

@@ -29,7 +29,7 @@ class KillJvmIT {
         Lab lab = Lab.create();
         Machine machine = lab.add(MachineSpec.of("victim", MachineIT.devImage()));
         machine.start();
-        System.out.println("QEMU " + machine.qemuPid().orElseThrow() + " " + lab.runDirectory());
+        System.out.println("QEMU " + machine.pid().orElseThrow() + " " + lab.runDirectory());
         System.out.flush();
         Thread.sleep(Duration.ofMinutes(5).toMillis());
     }

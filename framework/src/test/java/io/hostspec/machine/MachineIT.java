@@ -42,8 +42,8 @@ class MachineIT {
         machine = lab.add(MachineSpec.of("devhost", image));
         long t0 = System.nanoTime();
         machine.start();
-        machine.qemuPid().ifPresent(pids::add);
-        machine.waitForAgent(Timeouts.boot());
+        machine.pid().ifPresent(pids::add);
+        machine.waitUntilReady(Timeouts.boot());
         System.out.printf("MEASURE cold boot to agent-ready: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
@@ -157,7 +157,7 @@ class MachineIT {
     @Test
     @Order(7)
     void qemuDyingDuringAWaitFailsFast() throws Exception {
-        long pid = machine.qemuPid().orElseThrow();
+        long pid = machine.pid().orElseThrow();
         Thread killer = new Thread(() -> {
             try {
                 Thread.sleep(1500);
@@ -183,9 +183,9 @@ class MachineIT {
     @Order(8)
     void startAgainThenCrashMakesCommandsFailClearly() {
         machine.start();
-        machine.qemuPid().ifPresent(pids::add);
+        machine.pid().ifPresent(pids::add);
         assertEquals("ok\n", machine.succeed("echo ok"));
-        long pid = machine.qemuPid().orElseThrow();
+        long pid = machine.pid().orElseThrow();
         machine.crash();
         assertFalse(machine.isRunning());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));

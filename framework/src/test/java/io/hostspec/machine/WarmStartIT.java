@@ -75,8 +75,8 @@ class WarmStartIT {
 
     private static void start(Machine machine) {
         machine.start();
-        machine.waitForAgent(Timeouts.boot());
-        machine.qemuPid().ifPresent(pids::add);
+        machine.waitUntilReady(Timeouts.boot());
+        machine.pid().ifPresent(pids::add);
     }
 
     private static Optional<SnapshotCache.Snapshot> onlySnapshot() throws Exception {
@@ -123,8 +123,8 @@ class WarmStartIT {
         long t0 = System.nanoTime();
         lab.startAll();
         System.out.printf("MEASURE two warm starts at once: %.2f s%n", (System.nanoTime() - t0) / 1e9);
-        a.qemuPid().ifPresent(pids::add);
-        b.qemuPid().ifPresent(pids::add);
+        a.pid().ifPresent(pids::add);
+        b.pid().ifPresent(pids::add);
         assertEquals(Optional.of(Machine.StartKind.RESTORED), a.lastStart());
         assertEquals(Optional.of(Machine.StartKind.RESTORED), b.lastStart());
         assertTrue(hooked.containsAll(List.of("a", "b")) && hooked.size() == 2, "hook ran on each: " + hooked);

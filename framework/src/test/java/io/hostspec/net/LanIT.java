@@ -73,8 +73,8 @@ class LanIT {
         long t2 = System.nanoTime();
         lab.startAll();
         System.out.printf("MEASURE two guests booted in parallel to agent-ready: %.1f s%n", (System.nanoTime() - t2) / 1e9);
-        alpha.qemuPid().ifPresent(pids::add);
-        beta.qemuPid().ifPresent(pids::add);
+        alpha.pid().ifPresent(pids::add);
+        beta.pid().ifPresent(pids::add);
         long t3 = System.nanoTime();
         network.configure(alpha);
         network.configure(beta);

@@ -1,6 +1,7 @@
 package io.hostspec.steps;
 
 import io.cucumber.java.After;
+import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import io.qameta.allure.Allure;
 
@@ -12,6 +13,15 @@ public final class Lifecycle {
     /** Hooks sharing the scenario's world. */
     public Lifecycle(World world) {
         this.world = world;
+    }
+
+    /**
+     * A scenario tagged {@code @vm-only} needs what only a VM has (its own kernel, QEMU): on a container run it is
+     * skipped, saying why.
+     */
+    @Before("@vm-only")
+    public void skipOnContainers() {
+        world.lab().assumeVmBackend();
     }
 
     /**

@@ -16,7 +16,7 @@ public final class FaultSteps {
     /** Kills the host's QEMU process with SIGKILL, behind hostspec's back. */
     @When("QEMU of {string} is killed")
     public void qemuKilled(String host) {
-        long pid = world.lab().host(host).machine().qemuPid().orElseThrow();
+        long pid = world.lab().host(host).machine().pid().orElseThrow();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 }
