@@ -84,19 +84,27 @@ public final class GuestAgent implements AutoCloseable {
      * @throws ChannelTimeoutException when no reply arrives within the call timeout
      * @throws ChannelClosedException  when the socket closes (QEMU exited)
      */
-    public synchronized JsonNode call(String command, ObjectNode arguments) {
+    public JsonNode call(String command, ObjectNode arguments) {
+        return call(command, arguments, callTimeout);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode)}, bounded by {@code timeout} instead of the call timeout (a command's own,
+     * shorter bound must hold even when the agent does not answer at all).
+     */
+    private synchronized JsonNode call(String command, ObjectNode arguments, Duration timeout) {
         if (!synced) {
-            sync(callTimeout);
+            sync(timeout);
         }
         ObjectNode request = Json.object().put("execute", command);
         if (arguments != null) {
             request.set("arguments", arguments);
         }
-        long deadline = System.nanoTime() + callTimeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         synced = false; // until the reply is in, a late answer could confuse the next call
-        channel.writeLine(Json.write(request), callTimeout);
+        channel.writeLine(Json.write(request), timeout);
         JsonNode reply = Json.parse(channel.socket(),
-                channel.readLine(deadline, "waiting " + callTimeout.toMillis() + " ms for the reply to " + command));
+                channel.readLine(deadline, "waiting " + timeout.toMillis() + " ms for the reply to " + command));
         synced = true;
         if (reply.has("error")) {
             JsonNode error = reply.get("error");
@@ -124,7 +132,8 @@ public final class GuestAgent implements AutoCloseable {
         ObjectNode arguments = Json.object().put("path", path).put("capture-output", true);
         ArrayNode arg = arguments.putArray("arg");
         args.forEach(arg::add);
-        long pid = call("guest-exec", arguments).path("pid").asLong();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pid = call("guest-exec", arguments, boundedBy(deadline)).path("pid").asLong();
         ObjectNode statusArgs = Json.object().put("pid", pid);
         AtomicReference<JsonNode> last = new AtomicReference<>();
         try {
@@ -137,7 +146,7 @@ public final class GuestAgent implements AutoCloseable {
                             : previous.multipliedBy(2).compareTo(Duration.ofMillis(50)) > 0
                                     ? Duration.ofMillis(50) : previous.multipliedBy(2))
                     .until(() -> {
-                        JsonNode status = call("guest-exec-status", statusArgs);
+                        JsonNode status = call("guest-exec-status", statusArgs, boundedBy(deadline));
                         last.set(status);
                         return status.path("exited").asBoolean(false);
                     });
@@ -152,6 +161,12 @@ public final class GuestAgent implements AutoCloseable {
                 decode(status.path("out-data")),
                 decode(status.path("err-data")),
                 status.path("out-truncated").asBoolean(false) || status.path("err-truncated").asBoolean(false));
+    }
+
+    /** The call timeout, or what is left until {@code deadline} (System.nanoTime) when that is less; at least 1 ms. */
+    private Duration boundedBy(long deadline) {
+        Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+        return left.compareTo(callTimeout) < 0 ? left : callTimeout;
     }
 
     /**
