@@ -1,5 +1,6 @@
 package io.hostspec.generation;
 
+import io.hostspec.image.GenerationRecord;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.machine.Shell;
 import io.hostspec.realize.Recipe.FileEntry;
@@ -19,14 +20,13 @@ import java.util.TreeMap;
  * then, stopping at the first error, creates accounts, writes files atomically (base64 in a here-document, owner and
  * mode set on a temporary file that is renamed over the target), updates {@code .wants} links, reloads systemd and
  * records the new current generation durably. Only then, without stopping at errors, it reloads the firewall, applies
- * sysctls and acts on units. Every action it takes is one line of output, parsed by {@link SwitchResult}:
- * {@code ACTION stopped|reloaded|restarted|started UNIT}, {@code ACTION firewall-reloaded -},
- * {@code ACTION sysctls-applied -}, {@code FAILED VERB UNIT}.
+ * sysctls and acts on units. Every action it takes, and every failure with the failing tool's output, is one
+ * {@link ActivationEvent} line, rendered and parsed by that one class.
  */
 final class ActivationScript {
 
     /** Where the guest keeps its generation record: {@code current} and {@code history}. */
-    static final String RECORD_DIR = "/var/lib/hostspec/generations";
+    static final String RECORD_DIR = GenerationRecord.DIR;
     /** The here-document delimiter; base64 text can never contain it. */
     private static final String EOF = "HOSTSPEC_EOF";
 
@@ -40,11 +40,10 @@ final class ActivationScript {
      * @param number        the generation becoming current
      * @param kind          {@code switch} or {@code rollback}, for the history
      * @param imageHash     the new generation's image hash, for the history
-     * @param firstHash     the image hash of generation 1, recorded when the guest has no record yet
      * @return the script text
      */
-    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash) {
-        return render(plan, number, kind, imageHash, firstHash, null, null);
+    static String render(SwitchPlan plan, int number, String kind, String imageHash) {
+        return render(plan, number, kind, imageHash, null, null);
     }
 
     /**
@@ -54,8 +53,8 @@ final class ActivationScript {
      * @param delta    the package delta, or null when the package set did not change
      * @param deltaTar the guest path of the delta tarball (ignored without a delta)
      */
-    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash,
-                         BaseLayerDelta delta, String deltaTar) {
+    static String render(SwitchPlan plan, int number, String kind, String imageHash, BaseLayerDelta delta,
+                         String deltaTar) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n# hostspec: activate generation " + number + " (" + kind
                 + ")\nset -u\numask 022\n");
         s.append("unit_path() { for d in ").append(String.join(" ", RecipeApplier.PACKAGE_UNIT_DIRS))
@@ -64,7 +63,7 @@ final class ActivationScript {
 
         s.append("\n# units the new generation no longer has, stopped while their unit files exist\n");
         for (String unit : plan.stop()) {
-            s.append(ifActive(unit, "stop", "stopped"));
+            s.append(ifActive(unit, "stop", SwitchResult.Action.STOPPED));
             // a removed unit that had failed would otherwise stay listed by systemctl --failed
             s.append("systemctl reset-failed ").append(q(unit)).append(" 2>/dev/null\n");
         }
@@ -158,46 +157,31 @@ final class ActivationScript {
 
         s.append("\n# the record: written before acting on units, so a failing unit still leaves a generation to roll"
                 + " back from\n");
-        String dir = RECORD_DIR;
-        s.append("mkdir -p ").append(dir).append('\n');
-        s.append("[ -f ").append(dir).append("/current ] || printf '1\\tboot\\t%s\\n' ").append(q(firstHash))
-                .append(" >> ").append(dir).append("/history\n");
-        s.append("printf '%s\\t%s\\t%s\\t%s\\n' ").append(number).append(' ').append(q(kind)).append(' ')
-                .append(q(imageHash)).append(" \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" >> ").append(dir)
-                .append("/history\n");
-        s.append("echo ").append(number).append(" > ").append(dir).append("/current.new && mv -f ").append(dir)
-                .append("/current.new ").append(dir).append("/current\n");
-        s.append("sync\n");
+        s.append(GenerationRecord.renderActivation(number, kind, imageHash));
 
         s.append("\nset +e\n");
         if (plan.firewallChanged()) {
-            s.append("if [ -f ").append(RecipeApplier.NFTABLES_FILE).append(" ]; then nft -f ")
-                    .append(RecipeApplier.NFTABLES_FILE)
-                    .append(" && echo 'ACTION firewall-reloaded -' || echo 'FAILED firewall-reload -'; fi\n");
+            s.append(ActivationEvent.renderFirewall(RecipeApplier.NFTABLES_FILE));
         }
         if (plan.sysctlsChanged()) {
-            s.append("if [ -f ").append(RecipeApplier.SYSCTL_FILE).append(" ]; then sysctl -q -p ")
-                    .append(RecipeApplier.SYSCTL_FILE)
-                    .append(" && echo 'ACTION sysctls-applied -' || echo 'FAILED sysctls-apply -'; fi\n");
+            s.append(ActivationEvent.renderSysctls(RecipeApplier.SYSCTL_FILE));
         }
         for (String unit : plan.reload()) {
-            s.append(ifActive(unit, "reload-or-restart", "reloaded"));
+            s.append(ifActive(unit, "reload-or-restart", SwitchResult.Action.RELOADED));
         }
         for (String unit : plan.restart()) {
-            s.append(ifActive(unit, "restart", "restarted"));
+            s.append(ifActive(unit, "restart", SwitchResult.Action.RESTARTED));
         }
         for (String unit : plan.start()) {
-            s.append("systemctl start ").append(q(unit)).append(" && echo ").append(q("ACTION started " + unit))
-                    .append(" || echo ").append(q("FAILED start " + unit)).append('\n');
+            s.append(ActivationEvent.renderUnit("start", SwitchResult.Action.STARTED, unit));
         }
         s.append("exit 0\n");
         return s.toString();
     }
 
-    private static String ifActive(String unit, String verb, String done) {
-        return "if systemctl is-active --quiet " + q(unit) + "; then systemctl " + verb + " " + q(unit)
-                + " && echo " + q("ACTION " + done + " " + unit) + " || echo " + q("FAILED " + verb + " " + unit)
-                + "; fi\n";
+    private static String ifActive(String unit, String verb, SwitchResult.Action done) {
+        return "if systemctl is-active --quiet " + q(unit) + "; then "
+                + ActivationEvent.renderUnit(verb, done, unit).strip() + "; fi\n";
     }
 
     private static String owner(FileEntry f) {

@@ -1,5 +1,6 @@
 package io.hostspec.image.internal;
 
+import io.hostspec.image.GenerationRecord;
 import io.hostspec.realize.Recipe;
 import io.hostspec.realize.Recipe.FileEntry;
 import io.hostspec.realize.Recipe.GroupEntry;
@@ -68,6 +69,7 @@ public final class RecipeApplier {
     public void apply(Recipe recipe) throws IOException, InterruptedException {
         writeIdentity(recipe);
         writeGuestSupport();
+        writeGenerationRecord(recipe);
         applyGroups(recipe.groups().values());
         applyUsers(recipe.users().values());
         chroot.run(List.of("usermod", "--lock", "root"));
@@ -107,6 +109,17 @@ public final class RecipeApplier {
         rootfs.write("/etc/udev/rules.d/90-hostspec-clock.rules", "SUBSYSTEM==\"virtio-ports\", "
                 + "ATTR{name}==\"org.hostspec.clock.0\", TAG+=\"systemd\", ENV{SYSTEMD_WANTS}+=\"" + CLOCK_UNIT
                 + "\"\n", 0644, 0, 0);
+    }
+
+    /**
+     * The record of generation 1, the configuration the image is built from: a guest always knows its generation, so a
+     * missing record is an error and never a silent "generation 1" (see {@link GenerationRecord}). Part of
+     * {@link Recipe#IMAGE_LAYOUT}.
+     */
+    void writeGenerationRecord(Recipe recipe) throws IOException {
+        for (Map.Entry<String, String> file : GenerationRecord.bootFiles(recipe.imageHash()).entrySet()) {
+            rootfs.write(file.getKey(), file.getValue(), 0644, 0, 0);
+        }
     }
 
     private static String resource(String name) throws IOException {
