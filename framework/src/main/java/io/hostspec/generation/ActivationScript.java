@@ -1,11 +1,10 @@
 package io.hostspec.generation;
 
 import io.hostspec.image.GenerationRecord;
+import io.hostspec.image.internal.Accounts;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.machine.Shell;
 import io.hostspec.realize.Recipe.FileEntry;
-import io.hostspec.realize.Recipe.GroupEntry;
-import io.hostspec.realize.Recipe.UserEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,18 +42,19 @@ final class ActivationScript {
      * @return the script text
      */
     static String render(SwitchPlan plan, int number, String kind, String imageHash) {
-        return render(plan, number, kind, imageHash, null, null);
+        return render(plan, number, kind, imageHash, List.of(), null, null);
     }
 
     /**
      * The script activating a plan as generation {@code number}, first unpacking a package delta: the base layer
      * difference ({@link BaseLayerDelta}) whose tarball was written to {@code deltaTar} in the guest.
      *
+     * @param accounts the account commands ({@link Accounts#commands}), run after the package delta
      * @param delta    the package delta, or null when the package set did not change
      * @param deltaTar the guest path of the delta tarball (ignored without a delta)
      */
-    static String render(SwitchPlan plan, int number, String kind, String imageHash, BaseLayerDelta delta,
-                         String deltaTar) {
+    static String render(SwitchPlan plan, int number, String kind, String imageHash, List<List<String>> accounts,
+                         BaseLayerDelta delta, String deltaTar) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n# hostspec: activate generation " + number + " (" + kind
                 + ")\nset -u\numask 022\n");
         s.append("unit_path() { for d in ").append(String.join(" ", RecipeApplier.PACKAGE_UNIT_DIRS))
@@ -99,32 +99,10 @@ final class ActivationScript {
             packageUnits = java.util.stream.Stream.concat(delta.changed().stream(), delta.removed().stream())
                     .anyMatch(p -> p.contains("/systemd/system/") || p.contains("/systemd/user/"));
         }
-        s.append("# accounts\n");
-        for (GroupEntry g : plan.groups()) {
-            List<String> cmd = new ArrayList<>(List.of("groupadd"));
-            if (g.system()) {
-                cmd.add("--system");
-            }
-            if (g.gid() != null) {
-                cmd.addAll(List.of("--gid", g.gid().toString()));
-            }
-            cmd.add(g.name());
-            s.append("getent group ").append(q(g.name())).append(" >/dev/null || ").append(join(cmd)).append('\n');
+        s.append("# accounts (rendered by Accounts from the guest's own, as an image build renders them)\n");
+        for (List<String> cmd : accounts) {
+            s.append(join(cmd)).append('\n');
         }
-        for (UserEntry u : plan.users()) {
-            String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
-            s.append("getent group ").append(q(group)).append(" >/dev/null || groupadd ")
-                    .append(u.system() ? "--system " : "").append(q(group)).append('\n');
-            List<List<String>> create = RecipeApplier.userCommands(u, Map.of(), Map.of(group, 0));
-            s.append("if id -u ").append(q(u.name())).append(" >/dev/null 2>&1; then ")
-                    .append("usermod --gid ").append(q(group));
-            if (u.extraGroups() != null && !u.extraGroups().isEmpty()) {
-                s.append(" --append --groups ").append(q(String.join(",", u.extraGroups())));
-            }
-            s.append(' ').append(q(u.name())).append("; else ").append(join(create.get(create.size() - 1)))
-                    .append("; fi\n");
-        }
-
         s.append("\n# files\n");
         for (FileEntry f : plan.write().values()) {
             String tmp = f.path() + ".hostspec-new";

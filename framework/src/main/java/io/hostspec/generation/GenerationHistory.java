@@ -3,6 +3,7 @@ package io.hostspec.generation;
 import io.hostspec.host.EvaluatedHost;
 import io.hostspec.image.GenerationRecord;
 import io.hostspec.image.ImageBuilder;
+import io.hostspec.image.internal.Accounts;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.realize.Recipe;
 import io.hostspec.machine.ExecResult;
@@ -254,7 +255,9 @@ public final class GenerationHistory {
         if (plan.changesPackages()) {
             delta = transferPackageDelta(from.host().recipe(), to.host().recipe(), deltaTar, section);
         }
-        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(), delta, deltaTar);
+        List<List<String>> accounts = accountCommands(plan, from, to, delta);
+        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(), accounts, delta,
+                deltaTar);
         String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
         machine.writeFile(path, script);
         ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", Timeouts.ACTIVATION);
@@ -325,6 +328,30 @@ public final class GenerationHistory {
         machine.writeFile(ActivationScript.RECORD_DIR + "/" + to.number() + "-" + kind.word() + ".actions",
                 result.report());
         return result;
+    }
+
+    /**
+     * The account commands of an activation, rendered by {@link Accounts} from the guest's own accounts (plus those a
+     * package delta appends first), exactly as an image build renders them from its base layer's. Nothing to read
+     * when the plan changes no account.
+     */
+    private List<List<String>> accountCommands(SwitchPlan plan, Generation from, Generation to,
+                                               BaseLayerDelta delta) {
+        if (plan.groups().isEmpty() && plan.users().isEmpty()) {
+            return List.of();
+        }
+        ExecResult r = machine.execute(Accounts.State.readCommand() + " 2>&1", Timeouts.PROTOCOL_CALL);
+        if (!r.succeeded()) {
+            throw new GenerationException("[" + machine.name() + "] cannot read the guest's accounts before "
+                    + "activating generation " + to.number() + ": `" + r.command() + "` exited with "
+                    + r.exitCode() + ": " + r.stdout().strip() + ". Nothing was changed.", null);
+        }
+        Accounts.State state = Accounts.State.parseOutput(r.stdout());
+        if (delta != null) {
+            state = state.plus(String.join("\n", delta.accountLines().getOrDefault("/etc/passwd", List.of())),
+                    String.join("\n", delta.accountLines().getOrDefault("/etc/group", List.of())));
+        }
+        return Accounts.commands(to.host().recipe(), from.host().recipe(), state);
     }
 
     /**

@@ -4,7 +4,15 @@ import io.hostspec.host.EvaluatedHost;
 import io.hostspec.image.GenerationRecord;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.realize.Recipe;
+import io.hostspec.image.internal.RecipeApplier;
+import io.hostspec.image.internal.Rootfs;
+import io.hostspec.machine.Shell;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -138,5 +146,46 @@ class GenerationHistoryTest {
         assertTrue(e.getMessage().contains("2 step(s) failed: firewall, sysctls"), e.getMessage());
         assertTrue(guest.commands.stream().noneMatch(c -> c.startsWith("journalctl")), "no journal of a unit \"-\": "
                 + guest.commands);
+    }
+
+    @Test
+    void aSwitchRendersTheSameAccountCommandsAsAnImageBuildFromTheSameAccounts(@TempDir Path root) throws Exception {
+        String passwd = "root:x:0:0:root:/root:/bin/bash\napp:x:999:900::/var/empty:/usr/sbin/nologin\n";
+        String group = "root:x:0:\nadm:x:4:app\nweb:x:900:\n";
+        Recipe a = accounts(900L, Set.of("adm"), "/usr/sbin/nologin");
+        Recipe b = accounts(950L, Set.of(), "/bin/sh");
+
+        // the switch: the fake guest holds generation 1's accounts
+        guest.answer(GenerationRecord.readCommand(), 0, record(1, "1\tboot\t" + a.imageHash() + "\t-"));
+        guest.answer("cat /etc/passwd", 0, passwd + "@hostspec-accounts\n" + group);
+        GenerationHistory.bootedWith(guest, new EvaluatedHost(null, null, a)).switchTo(new EvaluatedHost(null, null, b));
+        String script = guest.written.get("/run/hostspec/activate-2-switch.sh");
+        String section = script.substring(script.indexOf("# accounts"), script.indexOf("# files"));
+        List<String> switched = section.lines().skip(1).filter(l -> !l.isBlank()).toList();
+
+        // the image: a root file system with the same accounts, generation 2's recipe applied in a (recording) chroot
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), passwd);
+        Files.writeString(root.resolve("etc/group"), group);
+        List<String> built = new ArrayList<>();
+        new RecipeApplier(new Rootfs(root), argv -> built.add(String.join(" ", argv.stream().map(Shell::quote)
+                .toList()))).apply(b);
+        built.remove("'usermod' '--lock' 'root'");
+
+        // the same commands; the switch also drops the membership generation 1 declared and generation 2 does not
+        built.add("'gpasswd' '--delete' 'app' 'adm'");
+        assertEquals(built, switched, script);
+        assertEquals(List.of("'groupmod' '--gid' '950' 'web'", "'usermod' '--shell' '/bin/sh' 'app'",
+                "'gpasswd' '--delete' 'app' 'adm'"), switched);
+    }
+
+    private static Recipe accounts(long gid, Set<String> extra, String shell) {
+        Recipe base = SwitchScriptTestSupport.recipe("", Map.of());
+        return new Recipe("h", base.packages(), base.files(),
+                new java.util.TreeMap<>(Map.of("web", new Recipe.GroupEntry("web", gid, true))),
+                new java.util.TreeMap<>(Map.of("app", new Recipe.UserEntry("app", 999L, "web",
+                        new java.util.TreeSet<>(extra), "/var/empty", shell, true, List.of()))),
+                base.units(), "", base.sysctls(), base.kernelModules(), base.stateDirs(), base.hardware(),
+                base.artifacts(), base.options());
     }
 }

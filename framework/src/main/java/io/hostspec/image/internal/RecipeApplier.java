@@ -3,7 +3,6 @@ package io.hostspec.image.internal;
 import io.hostspec.image.GenerationRecord;
 import io.hostspec.realize.Recipe;
 import io.hostspec.realize.Recipe.FileEntry;
-import io.hostspec.realize.Recipe.GroupEntry;
 import io.hostspec.realize.Recipe.UnitEntry;
 import io.hostspec.realize.Recipe.UserEntry;
 
@@ -17,9 +16,10 @@ import java.util.stream.Collectors;
 /**
  * Applies a recipe's files, accounts and units to a root file system that already holds its packages.
  *
- * <p>Accounts are made by the guest's own tools ({@code groupadd}, {@code useradd}) through a {@link Chroot}, so that
- * shadow files, skeletons and login.defs behave exactly as on a real Debian host; everything else is plain file
- * writing, which keeps it testable on any directory.
+ * <p>Accounts are made by the guest's own tools ({@code groupadd}, {@code useradd}, ...) through a {@link Chroot}, so
+ * that shadow files, skeletons and login.defs behave exactly as on a real Debian host; the commands come from
+ * {@link Accounts}, the renderer a live switch uses too. Everything else is plain file writing, which keeps it
+ * testable on any directory.
  */
 public final class RecipeApplier {
 
@@ -70,8 +70,7 @@ public final class RecipeApplier {
         writeIdentity(recipe);
         writeGuestSupport();
         writeGenerationRecord(recipe);
-        applyGroups(recipe.groups().values());
-        applyUsers(recipe.users().values());
+        applyAccounts(recipe);
         chroot.run(List.of("usermod", "--lock", "root"));
         applyFiles(recipe.files().values());
         applyUnits(recipe.units().values());
@@ -131,88 +130,18 @@ public final class RecipeApplier {
         }
     }
 
-    /** The {@code groupadd}/{@code groupmod} commands a set of groups needs, given the groups that already exist. */
-    static List<List<String>> groupCommands(Iterable<GroupEntry> groups, Map<String, Integer> existing) {
-        List<List<String>> cmds = new ArrayList<>();
-        for (GroupEntry g : groups) {
-            Integer have = existing.get(g.name());
-            if (have == null) {
-                List<String> cmd = new ArrayList<>(List.of("groupadd"));
-                if (g.system()) {
-                    cmd.add("--system");
-                }
-                if (g.gid() != null) {
-                    cmd.addAll(List.of("--gid", g.gid().toString()));
-                }
-                cmd.add(g.name());
-                cmds.add(cmd);
-            } else if (g.gid() != null && g.gid().intValue() != have) {
-                cmds.add(List.of("groupmod", "--gid", g.gid().toString(), g.name()));
-            }
-        }
-        return cmds;
+    /** The accounts the root file system holds now, from its /etc/passwd and /etc/group. */
+    Accounts.State accounts() throws IOException {
+        return Accounts.State.parse(java.nio.file.Files.readString(rootfs.resolve("/etc/passwd", true)),
+                java.nio.file.Files.readString(rootfs.resolve("/etc/group", true)));
     }
 
-    /**
-     * The commands that create (or, for accounts a package already made, amend) a user, given existing users and
-     * groups.
-     */
-    public static List<List<String>> userCommands(UserEntry u, Map<String, Integer> users,
-                                                  Map<String, Integer> groups) {
-        List<List<String>> cmds = new ArrayList<>();
-        String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
-        if (!groups.containsKey(group)) {
-            List<String> cmd = new ArrayList<>(List.of("groupadd"));
-            if (u.system()) {
-                cmd.add("--system");
-            }
-            cmd.add(group);
-            cmds.add(cmd);
-        }
-        String extra = String.join(",", u.extraGroups() == null ? List.of() : u.extraGroups());
-        if (users.containsKey(u.name())) {
-            List<String> cmd = new ArrayList<>(List.of("usermod", "--gid", group));
-            if (!extra.isEmpty()) {
-                cmd.addAll(List.of("--append", "--groups", extra));
-            }
-            cmd.add(u.name());
-            cmds.add(cmd);
-            return cmds;
-        }
-        List<String> cmd = new ArrayList<>(List.of("useradd"));
-        if (u.system()) {
-            cmd.add("--system");
-        }
-        if (u.uid() != null) {
-            cmd.addAll(List.of("--uid", u.uid().toString()));
-        }
-        cmd.addAll(List.of("--gid", group));
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of("--groups", extra));
-        }
-        String home = u.home() == null || u.home().isBlank() ? (u.system() ? "/nonexistent" : "/home/" + u.name())
-                : u.home();
-        cmd.addAll(List.of("--home-dir", home));
-        cmd.add(u.system() ? "--no-create-home" : "--create-home");
-        String shell = u.shell() == null || u.shell().isBlank()
-                ? (u.system() ? "/usr/sbin/nologin" : "/bin/bash") : u.shell();
-        cmd.addAll(List.of("--shell", shell));
-        cmd.add(u.name());
-        cmds.add(cmd);
-        return cmds;
-    }
-
-    void applyGroups(Iterable<GroupEntry> groups) throws IOException, InterruptedException {
-        for (List<String> cmd : groupCommands(groups, rootfs.groups())) {
+    /** Creates or amends the recipe's groups and users with the guest's tools, as a live switch does. */
+    void applyAccounts(Recipe recipe) throws IOException, InterruptedException {
+        for (List<String> cmd : Accounts.commands(recipe, null, accounts())) {
             chroot.run(cmd);
         }
-    }
-
-    void applyUsers(Iterable<UserEntry> users) throws IOException, InterruptedException {
-        for (UserEntry u : users) {
-            for (List<String> cmd : userCommands(u, rootfs.users(), rootfs.groups())) {
-                chroot.run(cmd);
-            }
+        for (UserEntry u : recipe.users().values()) {
             if (u.authorizedKeys() != null && !u.authorizedKeys().isEmpty()) {
                 int uid = require(rootfs.users(), u.name(), "user");
                 int gid = rootfs.primaryGid(u.name()).orElse(0);
