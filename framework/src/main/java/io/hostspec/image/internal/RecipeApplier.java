@@ -141,27 +141,24 @@ public final class RecipeApplier {
         for (List<String> cmd : Accounts.commands(recipe, null, accounts())) {
             chroot.run(cmd);
         }
+        Accounts.State made = null;
         for (UserEntry u : recipe.users().values()) {
             if (u.authorizedKeys() != null && !u.authorizedKeys().isEmpty()) {
-                int uid = require(rootfs.users(), u.name(), "user");
-                int gid = rootfs.primaryGid(u.name()).orElse(0);
-                String home = homeOf(u.name());
+                made = made == null ? accounts() : made;
+                Accounts.User user = made.users().get(u.name());
+                if (user == null) {
+                    throw new IOException("user " + u.name() + " is not in the image's /etc/passwd after the account "
+                            + "commands ran; cannot install its authorized keys");
+                }
+                int uid = user.uid();
+                int gid = user.gid();
+                String home = user.home();
                 Rootfs.chown(rootfs.mkdirs(home + "/.ssh"), uid, gid);
                 Rootfs.chmod(rootfs.resolve(home + "/.ssh", true), 0700);
                 rootfs.write(home + "/.ssh/authorized_keys",
                         u.authorizedKeys().stream().map(k -> k + "\n").collect(Collectors.joining()), 0600, uid, gid);
             }
         }
-    }
-
-    private String homeOf(String user) throws IOException {
-        for (String line : java.nio.file.Files.readAllLines(rootfs.resolve("/etc/passwd", true))) {
-            String[] f = line.split(":", -1);
-            if (f.length > 5 && f[0].equals(user)) {
-                return f[5];
-            }
-        }
-        throw new IOException("user " + user + " is not in the image's /etc/passwd");
     }
 
     void applyFiles(Iterable<FileEntry> files) throws IOException {
