@@ -72,6 +72,31 @@ Feature: Switching a running host to a new configuration
     And the last switch of "h" stopped nothing
     And the command "test $(wc -l < /run/keep.starts) -eq 1" succeeds on "h"
 
+  @reboot
+  Scenario: the generation and its units survive a reboot and a crash
+    The guest records its generation on its own disk (every image records its generation 1); a host whose record
+    were lost would fail "is at generation", never pass as generation 1.
+    Then "h" is at generation 1
+    When "h" switches to a configuration with:
+      """
+      "systemd.services.gone.enable" = false
+
+      [systemd.services.fresh]
+      wantedBy = ["multi-user.target"]
+      script = "exec sleep infinity"
+      """
+    Then "h" is at generation 2
+    When "h" reboots
+    Then "h" is at generation 2
+    And the unit "fresh.service" is active on "h"
+    And the unit "keep.service" is active on "h"
+    And the command "test -e /etc/systemd/system/gone.service" fails on "h"
+    When "h" crashes
+    And "h" is started
+    Then "h" is at generation 2
+    And the unit "fresh.service" is active on "h"
+    And the command "test -e /etc/systemd/system/gone.service" fails on "h"
+
   Scenario: a unit that fails to start is reported, and the host rolls back
     When "h" switches to a failing configuration with:
       """

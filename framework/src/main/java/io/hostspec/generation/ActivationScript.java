@@ -1,10 +1,10 @@
 package io.hostspec.generation;
 
+import io.hostspec.image.GenerationRecord;
+import io.hostspec.image.internal.Accounts;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.machine.Shell;
 import io.hostspec.realize.Recipe.FileEntry;
-import io.hostspec.realize.Recipe.GroupEntry;
-import io.hostspec.realize.Recipe.UserEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,14 +19,13 @@ import java.util.TreeMap;
  * then, stopping at the first error, creates accounts, writes files atomically (base64 in a here-document, owner and
  * mode set on a temporary file that is renamed over the target), updates {@code .wants} links, reloads systemd and
  * records the new current generation durably. Only then, without stopping at errors, it reloads the firewall, applies
- * sysctls and acts on units. Every action it takes is one line of output, parsed by {@link SwitchResult}:
- * {@code ACTION stopped|reloaded|restarted|started UNIT}, {@code ACTION firewall-reloaded -},
- * {@code ACTION sysctls-applied -}, {@code FAILED VERB UNIT}.
+ * sysctls and acts on units. Every action it takes, and every failure with the failing tool's output, is one
+ * {@link ActivationEvent} line, rendered and parsed by that one class.
  */
 final class ActivationScript {
 
     /** Where the guest keeps its generation record: {@code current} and {@code history}. */
-    static final String RECORD_DIR = "/var/lib/hostspec/generations";
+    static final String RECORD_DIR = GenerationRecord.DIR;
     /** The here-document delimiter; base64 text can never contain it. */
     private static final String EOF = "HOSTSPEC_EOF";
 
@@ -40,21 +39,21 @@ final class ActivationScript {
      * @param number        the generation becoming current
      * @param kind          {@code switch} or {@code rollback}, for the history
      * @param imageHash     the new generation's image hash, for the history
-     * @param firstHash     the image hash of generation 1, recorded when the guest has no record yet
      * @return the script text
      */
-    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash) {
-        return render(plan, number, kind, imageHash, firstHash, null, null);
+    static String render(SwitchPlan plan, int number, String kind, String imageHash) {
+        return render(plan, number, kind, imageHash, List.of(), null, null);
     }
 
     /**
      * The script activating a plan as generation {@code number}, first unpacking a package delta: the base layer
      * difference ({@link BaseLayerDelta}) whose tarball was written to {@code deltaTar} in the guest.
      *
+     * @param accounts the account commands ({@link Accounts#commands}), run after the package delta
      * @param delta    the package delta, or null when the package set did not change
      * @param deltaTar the guest path of the delta tarball (ignored without a delta)
      */
-    static String render(SwitchPlan plan, int number, String kind, String imageHash, String firstHash,
+    static String render(SwitchPlan plan, int number, String kind, String imageHash, List<List<String>> accounts,
                          BaseLayerDelta delta, String deltaTar) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n# hostspec: activate generation " + number + " (" + kind
                 + ")\nset -u\numask 022\n");
@@ -64,7 +63,7 @@ final class ActivationScript {
 
         s.append("\n# units the new generation no longer has, stopped while their unit files exist\n");
         for (String unit : plan.stop()) {
-            s.append(ifActive(unit, "stop", "stopped"));
+            s.append(ifActive(unit, "stop", SwitchResult.Action.STOPPED));
             // a removed unit that had failed would otherwise stay listed by systemctl --failed
             s.append("systemctl reset-failed ").append(q(unit)).append(" 2>/dev/null\n");
         }
@@ -100,32 +99,10 @@ final class ActivationScript {
             packageUnits = java.util.stream.Stream.concat(delta.changed().stream(), delta.removed().stream())
                     .anyMatch(p -> p.contains("/systemd/system/") || p.contains("/systemd/user/"));
         }
-        s.append("# accounts\n");
-        for (GroupEntry g : plan.groups()) {
-            List<String> cmd = new ArrayList<>(List.of("groupadd"));
-            if (g.system()) {
-                cmd.add("--system");
-            }
-            if (g.gid() != null) {
-                cmd.addAll(List.of("--gid", g.gid().toString()));
-            }
-            cmd.add(g.name());
-            s.append("getent group ").append(q(g.name())).append(" >/dev/null || ").append(join(cmd)).append('\n');
+        s.append("# accounts (rendered by Accounts from the guest's own, as an image build renders them)\n");
+        for (List<String> cmd : accounts) {
+            s.append(join(cmd)).append('\n');
         }
-        for (UserEntry u : plan.users()) {
-            String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
-            s.append("getent group ").append(q(group)).append(" >/dev/null || groupadd ")
-                    .append(u.system() ? "--system " : "").append(q(group)).append('\n');
-            List<List<String>> create = RecipeApplier.userCommands(u, Map.of(), Map.of(group, 0));
-            s.append("if id -u ").append(q(u.name())).append(" >/dev/null 2>&1; then ")
-                    .append("usermod --gid ").append(q(group));
-            if (u.extraGroups() != null && !u.extraGroups().isEmpty()) {
-                s.append(" --append --groups ").append(q(String.join(",", u.extraGroups())));
-            }
-            s.append(' ').append(q(u.name())).append("; else ").append(join(create.get(create.size() - 1)))
-                    .append("; fi\n");
-        }
-
         s.append("\n# files\n");
         for (FileEntry f : plan.write().values()) {
             String tmp = f.path() + ".hostspec-new";
@@ -158,46 +135,31 @@ final class ActivationScript {
 
         s.append("\n# the record: written before acting on units, so a failing unit still leaves a generation to roll"
                 + " back from\n");
-        String dir = RECORD_DIR;
-        s.append("mkdir -p ").append(dir).append('\n');
-        s.append("[ -f ").append(dir).append("/current ] || printf '1\\tboot\\t%s\\n' ").append(q(firstHash))
-                .append(" >> ").append(dir).append("/history\n");
-        s.append("printf '%s\\t%s\\t%s\\t%s\\n' ").append(number).append(' ').append(q(kind)).append(' ')
-                .append(q(imageHash)).append(" \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" >> ").append(dir)
-                .append("/history\n");
-        s.append("echo ").append(number).append(" > ").append(dir).append("/current.new && mv -f ").append(dir)
-                .append("/current.new ").append(dir).append("/current\n");
-        s.append("sync\n");
+        s.append(GenerationRecord.renderActivation(number, kind, imageHash));
 
         s.append("\nset +e\n");
         if (plan.firewallChanged()) {
-            s.append("if [ -f ").append(RecipeApplier.NFTABLES_FILE).append(" ]; then nft -f ")
-                    .append(RecipeApplier.NFTABLES_FILE)
-                    .append(" && echo 'ACTION firewall-reloaded -' || echo 'FAILED firewall-reload -'; fi\n");
+            s.append(ActivationEvent.renderFirewall(RecipeApplier.NFTABLES_FILE));
         }
         if (plan.sysctlsChanged()) {
-            s.append("if [ -f ").append(RecipeApplier.SYSCTL_FILE).append(" ]; then sysctl -q -p ")
-                    .append(RecipeApplier.SYSCTL_FILE)
-                    .append(" && echo 'ACTION sysctls-applied -' || echo 'FAILED sysctls-apply -'; fi\n");
+            s.append(ActivationEvent.renderSysctls(RecipeApplier.SYSCTL_FILE));
         }
         for (String unit : plan.reload()) {
-            s.append(ifActive(unit, "reload-or-restart", "reloaded"));
+            s.append(ifActive(unit, "reload-or-restart", SwitchResult.Action.RELOADED));
         }
         for (String unit : plan.restart()) {
-            s.append(ifActive(unit, "restart", "restarted"));
+            s.append(ifActive(unit, "restart", SwitchResult.Action.RESTARTED));
         }
         for (String unit : plan.start()) {
-            s.append("systemctl start ").append(q(unit)).append(" && echo ").append(q("ACTION started " + unit))
-                    .append(" || echo ").append(q("FAILED start " + unit)).append('\n');
+            s.append(ActivationEvent.renderUnit("start", SwitchResult.Action.STARTED, unit));
         }
         s.append("exit 0\n");
         return s.toString();
     }
 
-    private static String ifActive(String unit, String verb, String done) {
-        return "if systemctl is-active --quiet " + q(unit) + "; then systemctl " + verb + " " + q(unit)
-                + " && echo " + q("ACTION " + done + " " + unit) + " || echo " + q("FAILED " + verb + " " + unit)
-                + "; fi\n";
+    private static String ifActive(String unit, String verb, SwitchResult.Action done) {
+        return "if systemctl is-active --quiet " + q(unit) + "; then "
+                + ActivationEvent.renderUnit(verb, done, unit).strip() + "; fi\n";
     }
 
     private static String owner(FileEntry f) {

@@ -1,7 +1,9 @@
 package io.hostspec.generation;
 
 import io.hostspec.host.EvaluatedHost;
+import io.hostspec.image.GenerationRecord;
 import io.hostspec.image.ImageBuilder;
+import io.hostspec.image.internal.Accounts;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.realize.Recipe;
 import io.hostspec.machine.ExecResult;
@@ -33,7 +35,8 @@ import java.util.function.Predicate;
  * {@code --rollback} do: {@link #switchTo(EvaluatedHost)} activates a new configuration live, {@link #rollBack()}
  * re-activates the generation before the current one. The host side keeps every generation's recipe; the guest keeps
  * which generation is current and the history under {@value ActivationScript#RECORD_DIR}, on its own disk, so the
- * number survives reboots and crashes. A guest without a record runs generation 1, the configuration it booted.
+ * number survives reboots and crashes. Every image carries the record of its generation 1 ({@link GenerationRecord}),
+ * so a guest without a record is an error, never a silent generation 1.
  *
  * <p>An activation computes a {@link SwitchPlan} from the two recipes, renders it as one script
  * ({@link ActivationScript}), writes it through the guest agent and runs it; then waits (named, bounded by
@@ -63,12 +66,12 @@ public final class GenerationHistory {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationHistory.class);
 
-    private final Machine machine;
+    private final Guest machine;
     private final ImageBuilder images;
     private final List<Generation> generations = new ArrayList<>();
     private SwitchResult last;
 
-    private GenerationHistory(Machine machine, EvaluatedHost booted, ImageBuilder images) {
+    private GenerationHistory(Guest machine, EvaluatedHost booted, ImageBuilder images) {
         this.machine = machine;
         this.images = images;
         generations.add(new Generation(1, booted));
@@ -82,7 +85,12 @@ public final class GenerationHistory {
      * @return a history with one generation
      */
     public static GenerationHistory bootedWith(Machine machine, EvaluatedHost booted) {
-        return new GenerationHistory(machine, booted, null);
+        return new GenerationHistory(Guest.of(machine), booted, null);
+    }
+
+    /** The history of a guest that booted {@code booted} as generation 1, without package switches (for tests). */
+    static GenerationHistory bootedWith(Guest guest, EvaluatedHost booted) {
+        return new GenerationHistory(guest, booted, null);
     }
 
     /**
@@ -95,18 +103,50 @@ public final class GenerationHistory {
      * @return a history with one generation
      */
     public static GenerationHistory bootedWith(Machine machine, EvaluatedHost booted, ImageBuilder images) {
-        return new GenerationHistory(machine, booted, images);
+        return new GenerationHistory(Guest.of(machine), booted, images);
     }
 
-    /** The current generation's number, read from the guest (1 when the guest has no record yet). */
+    /**
+     * The current generation's number, as the guest records it (so it survives reboots and crashes), checked against
+     * this history: the guest's current generation must be one this history knows, activated from the same image
+     * hash.
+     *
+     * @return the number
+     * @throws GenerationException when the guest has no record (every image carries generation 1's, so a missing one
+     *                             was lost), the record is corrupt, or it disagrees with this history
+     */
     public int current() {
-        String out = machine.succeed("cat " + ActivationScript.RECORD_DIR + "/current 2>/dev/null || echo 1").strip();
+        return record().current();
+    }
+
+    /**
+     * The guest's generation record, checked against this history as {@link #current()} describes.
+     *
+     * @return the record
+     * @throws GenerationException as {@link #current()}
+     */
+    public GenerationRecord record() {
+        ExecResult r = machine.execute(GenerationRecord.readCommand() + " 2>&1", Timeouts.PROTOCOL_CALL);
+        GenerationRecord record;
         try {
-            return Integer.parseInt(out);
-        } catch (NumberFormatException e) {
-            throw new GenerationException("[" + machine.name() + "] the guest's generation record "
-                    + ActivationScript.RECORD_DIR + "/current is corrupt: \"" + out + "\"", null);
+            record = GenerationRecord.parse(r.exitCode(), r.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new GenerationException("[" + machine.name() + "] cannot tell its generation: " + e.getMessage()
+                    + ". Known to this run: generations 1.." + generations.size() + ".", null);
         }
+        GenerationRecord.Entry last = record.last();
+        if (last.number() < 1 || last.number() > generations.size()) {
+            throw new GenerationException("[" + machine.name() + "] the guest records generation " + last.number()
+                    + " as current, but this run knows generations 1.." + generations.size() + " only; the guest's "
+                    + "history:\n" + r.stdout().strip(), null);
+        }
+        String expected = generation(last.number()).imageHash();
+        if (!last.imageHash().equals(expected)) {
+            throw new GenerationException("[" + machine.name() + "] the guest records generation " + last.number()
+                    + " as image " + last.imageHash() + ", but generation " + last.number() + " of this run is image "
+                    + expected + "; the guest's history:\n" + r.stdout().strip(), null);
+        }
+        return record;
     }
 
     /**
@@ -145,7 +185,7 @@ public final class GenerationHistory {
             SortedSet<String> all = new TreeSet<>(next.recipe().units().keySet());
             last = new SwitchResult(machine.name(), SwitchResult.Kind.SWITCH, from.number(), from.number(),
                     new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), all, false, false,
-                    new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), Duration.ZERO);
+                    new TreeSet<>(), new TreeSet<>(), new TreeMap<>(), new TreeMap<>(), Duration.ZERO);
             return last;
         }
         Generation to = new Generation(generations.size() + 1, next);
@@ -193,10 +233,10 @@ public final class GenerationHistory {
             try {
                 SwitchResult result = run(plan, from, to, kind, section);
                 last = result;
-                if (!result.failed().isEmpty()) {
+                if (!result.succeeded()) {
                     throw new GenerationException("[" + host + "] " + kind.word() + " to generation " + to.number()
-                            + ": " + result.failed().size() + " unit(s) failed: "
-                            + String.join(", ", result.failed().keySet()) + ". Generation " + to.number()
+                            + ": " + result.failures().size() + " step(s) failed: "
+                            + String.join(", ", result.failures()) + ". Generation " + to.number()
                             + " is current; roll back to return to generation " + from.number() + ".\n"
                             + result.report(), result);
                 }
@@ -215,8 +255,9 @@ public final class GenerationHistory {
         if (plan.changesPackages()) {
             delta = transferPackageDelta(from.host().recipe(), to.host().recipe(), deltaTar, section);
         }
-        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(),
-                generation(1).imageHash(), delta, deltaTar);
+        List<List<String>> accounts = accountCommands(plan, from, to, delta);
+        String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(), accounts, delta,
+                deltaTar);
         String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
         machine.writeFile(path, script);
         ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", Timeouts.ACTIVATION);
@@ -229,18 +270,34 @@ public final class GenerationHistory {
         }
         SortedMap<String, SortedSet<String>> acted = new TreeMap<>();
         SortedMap<String, String> failed = new TreeMap<>();
+        SortedMap<String, String> failedSteps = new TreeMap<>();
         boolean firewall = false;
         boolean sysctls = false;
-        for (String line : r.stdout().split("\n")) {
-            String[] f = line.strip().split(" ", 3);
-            if (f.length == 3 && f[0].equals("ACTION")) {
-                switch (f[1]) {
-                    case "firewall-reloaded" -> firewall = true;
-                    case "sysctls-applied" -> sysctls = true;
-                    default -> acted.computeIfAbsent(f[1], k -> new TreeSet<>()).add(f[2]);
-                }
-            } else if (f.length == 3 && f[0].equals("FAILED")) {
-                failed.put(f[2], f[1] + " failed");
+        List<ActivationEvent> events;
+        try {
+            events = ActivationEvent.parse(r.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new GenerationException("[" + machine.name() + "] the activation of generation " + to.number()
+                    + " printed " + e.getMessage() + "; script " + path + "\n--- output ---\n" + r.stdout().strip(),
+                    null);
+        }
+        for (ActivationEvent event : events) {
+            if (event instanceof ActivationEvent.UnitActed a) {
+                acted.computeIfAbsent(a.action().name().toLowerCase(java.util.Locale.ROOT), k -> new TreeSet<>())
+                        .add(a.unit());
+            } else if (event instanceof ActivationEvent.UnitFailed f) {
+                failed.put(f.unit(), "systemctl " + f.verb() + " failed"
+                        + (f.output().isBlank() ? "" : ":\n" + f.output().strip()));
+            } else if (event instanceof ActivationEvent.FirewallReloaded) {
+                firewall = true;
+            } else if (event instanceof ActivationEvent.FirewallFailed f) {
+                failedSteps.put(SwitchResult.FIREWALL, "nft -f " + RecipeApplier.NFTABLES_FILE + " failed; the "
+                        + "previous ruleset stays loaded:\n" + f.output().strip());
+            } else if (event instanceof ActivationEvent.SysctlsApplied) {
+                sysctls = true;
+            } else if (event instanceof ActivationEvent.SysctlsFailed f) {
+                failedSteps.put(SwitchResult.SYSCTLS, "sysctl -p " + RecipeApplier.SYSCTL_FILE + " failed:\n"
+                        + f.output().strip());
             }
         }
         SortedSet<String> running = new TreeSet<>();
@@ -267,10 +324,34 @@ public final class GenerationHistory {
                 acted.getOrDefault("started", new TreeSet<>()), acted.getOrDefault("restarted", new TreeSet<>()),
                 acted.getOrDefault("reloaded", new TreeSet<>()), acted.getOrDefault("stopped", new TreeSet<>()),
                 unchanged, firewall, sysctls, new TreeSet<>(plan.write().keySet()), plan.remove(), failed,
-                section.elapsed());
+                failedSteps, section.elapsed());
         machine.writeFile(ActivationScript.RECORD_DIR + "/" + to.number() + "-" + kind.word() + ".actions",
                 result.report());
         return result;
+    }
+
+    /**
+     * The account commands of an activation, rendered by {@link Accounts} from the guest's own accounts (plus those a
+     * package delta appends first), exactly as an image build renders them from its base layer's. Nothing to read
+     * when the plan changes no account.
+     */
+    private List<List<String>> accountCommands(SwitchPlan plan, Generation from, Generation to,
+                                               BaseLayerDelta delta) {
+        if (plan.groups().isEmpty() && plan.users().isEmpty()) {
+            return List.of();
+        }
+        ExecResult r = machine.execute(Accounts.State.readCommand() + " 2>&1", Timeouts.PROTOCOL_CALL);
+        if (!r.succeeded()) {
+            throw new GenerationException("[" + machine.name() + "] cannot read the guest's accounts before "
+                    + "activating generation " + to.number() + ": `" + r.command() + "` exited with "
+                    + r.exitCode() + ": " + r.stdout().strip() + ". Nothing was changed.", null);
+        }
+        Accounts.State state = Accounts.State.parseOutput(r.stdout());
+        if (delta != null) {
+            state = state.plus(String.join("\n", delta.accountLines().getOrDefault("/etc/passwd", List.of())),
+                    String.join("\n", delta.accountLines().getOrDefault("/etc/group", List.of())));
+        }
+        return Accounts.commands(to.host().recipe(), from.host().recipe(), state);
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.TreeSet;
  * @param filesWritten    paths written
  * @param filesRemoved    paths removed
  * @param failed          units that failed, with the tail of their journal
+ * @param failedSteps     activation steps other than units that failed ({@link #FIREWALL}, {@link #SYSCTLS}), with
+ *                        the failing tool's output
  * @param took            wall-clock time of the whole activation
  */
 public record SwitchResult(
@@ -45,7 +47,13 @@ public record SwitchResult(
         SortedSet<String> filesWritten,
         SortedSet<String> filesRemoved,
         SortedMap<String, String> failed,
+        SortedMap<String, String> failedSteps,
         Duration took) {
+
+    /** The step of {@link #failedSteps()} that loads the nftables ruleset. */
+    public static final String FIREWALL = "firewall";
+    /** The step of {@link #failedSteps()} that applies the kernel parameters. */
+    public static final String SYSCTLS = "sysctls";
 
     /** Whether a result comes from a switch to a new configuration or from a rollback. */
     public enum Kind {
@@ -99,6 +107,19 @@ public record SwitchResult(
         filesWritten = copy(filesWritten);
         filesRemoved = copy(filesRemoved);
         failed = Collections.unmodifiableSortedMap(new TreeMap<>(failed));
+        failedSteps = Collections.unmodifiableSortedMap(new TreeMap<>(failedSteps));
+    }
+
+    /** Whether nothing failed: no unit, no firewall or sysctl step. */
+    public boolean succeeded() {
+        return failed.isEmpty() && failedSteps.isEmpty();
+    }
+
+    /** Everything that failed, units and steps, for messages: e.g. {@code [firewall, broken.service]}. */
+    public java.util.List<String> failures() {
+        java.util.List<String> all = new java.util.ArrayList<>(failedSteps.keySet());
+        all.addAll(failed.keySet());
+        return java.util.List.copyOf(all);
     }
 
     /**
@@ -136,6 +157,8 @@ public record SwitchResult(
         b.append("sysctls applied: ").append(sysctlsApplied ? "yes" : "no").append('\n');
         line(b, "files written", filesWritten);
         line(b, "files removed", filesRemoved);
+        failedSteps.forEach((step, output) -> b.append("FAILED ").append(step).append(":\n  ")
+                .append(output.strip().replace("\n", "\n  ")).append('\n'));
         failed.forEach((unit, journal) -> b.append("FAILED ").append(unit).append(":\n  ")
                 .append(journal.strip().replace("\n", "\n  ")).append('\n'));
         return b.toString();

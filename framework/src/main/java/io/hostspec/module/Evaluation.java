@@ -124,7 +124,13 @@ final class Evaluation {
             child = node.any;
         }
         if (child == null) {
-            errors.add(undeclared(append(path, segs), value.where(), "It is defined at " + value.where()));
+            // TOML nests a dotted key and a [table]: name each option written under the missing group, so that the
+            // suggestion is made for the whole path and not for the group alone
+            List<List<String>> written = new ArrayList<>();
+            leaves(append(path, segs), value, written);
+            for (List<String> attempted : written) {
+                errors.add(undeclared(attempted, value.where(), "It is defined at " + value.where()));
+            }
             return;
         }
         descend(child, append(path, List.of(seg)), segs.subList(1, segs.size()), value, ctx);
@@ -163,6 +169,23 @@ final class Evaluation {
                         .computeIfAbsent(seg, k -> new ArrayList<>()).add(d);
                 n = n.any;
             }
+        }
+    }
+
+    // The paths of the values under a table (the table's own path when it is empty or not a table).
+    private static void leaves(List<String> path, PValue value, List<List<String>> out) {
+        if (!value.isTable() || value.table().isEmpty()) {
+            out.add(path);
+            return;
+        }
+        for (Map.Entry<String, PValue> e : value.table().entrySet()) {
+            List<String> segs;
+            try {
+                segs = OptionPath.parse(e.getKey());
+            } catch (IllegalArgumentException bad) {
+                segs = List.of(e.getKey());
+            }
+            leaves(append(path, segs), e.getValue(), out);
         }
     }
 

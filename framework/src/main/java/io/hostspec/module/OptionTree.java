@@ -89,9 +89,14 @@ final class OptionTree {
         return sorted;
     }
 
-    /** Declared paths close to an attempted one, best first ("did you mean"). */
+    /**
+     * The declared paths nearest to an attempted one ("did you mean"): edit distance over every declared option path,
+     * with {@code <name>} segments filled in from the attempt, and over the groups of the attempt's length (a
+     * misspelled group suggests the group). Only the nearest ones are returned, at most three, best first; none when
+     * nothing is near.
+     */
     List<String> suggest(List<String> attempted) {
-        String wanted = OptionPath.format(attempted).toLowerCase();
+        String wanted = OptionPath.format(attempted).toLowerCase(java.util.Locale.ROOT);
         record Scored(String path, int distance) {
         }
         List<Scored> scored = new ArrayList<>();
@@ -101,18 +106,28 @@ final class OptionTree {
             for (int i = 0; i < segs.size(); i++) {
                 concrete.add(NAME.equals(segs.get(i)) && i < attempted.size() ? attempted.get(i) : segs.get(i));
             }
-            String candidate = OptionPath.format(concrete);
-            int dist = levenshtein(wanted, candidate.toLowerCase());
-            // also accept a candidate that extends what was written by one segment (a missing leaf)
-            if (candidate.toLowerCase().startsWith(wanted + ".")) {
-                dist = Math.min(dist, 2);
+            List<String> candidates = new ArrayList<>(List.of(OptionPath.format(concrete)));
+            if (concrete.size() > attempted.size() && !attempted.isEmpty()) {
+                candidates.add(OptionPath.format(concrete.subList(0, attempted.size())));
             }
-            scored.add(new Scored(candidate, dist));
+            for (String candidate : candidates) {
+                if (candidate.equals(OptionPath.format(attempted))) {
+                    continue; // a group that exists: the typo is further down
+                }
+                String lower = candidate.toLowerCase(java.util.Locale.ROOT);
+                int dist = levenshtein(wanted, lower);
+                // also accept a candidate that extends what was written by one segment (a missing leaf)
+                if (lower.startsWith(wanted + ".")) {
+                    dist = Math.min(dist, 2);
+                }
+                scored.add(new Scored(candidate, dist));
+            }
         }
         int limit = Math.max(2, wanted.length() / 5);
-        return scored.stream().filter(s -> s.distance <= limit)
-                .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::path))
-                .map(Scored::path).distinct().limit(3).toList();
+        int best = scored.stream().mapToInt(Scored::distance).filter(dist -> dist <= limit).min()
+                .orElse(-1);
+        return scored.stream().filter(sc -> sc.distance == best)
+                .map(Scored::path).distinct().sorted().limit(3).toList();
     }
 
     private static ConfigError clash(OptionDecl d, OptionDecl other, String why) {

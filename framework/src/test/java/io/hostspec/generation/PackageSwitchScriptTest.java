@@ -32,7 +32,7 @@ class PackageSwitchScriptTest {
         BaseLayerDelta delta = new BaseLayerDelta(List.of("/usr/bin/jq", "/lib/systemd/system/jqd.service"),
                 new TreeSet<>(Set.of("/usr/bin/old", "/usr/share/old")),
                 new TreeMap<>(Map.of("/etc/passwd", List.of("jqd:x:101:101::/:/usr/sbin/nologin"))), 4096);
-        String script = ActivationScript.render(SwitchPlan.between(a, b), 2, "switch", "h2", "h1", delta,
+        String script = ActivationScript.render(SwitchPlan.between(a, b), 2, "switch", "h2", List.of(), delta,
                 "/run/hostspec/gen-2.tar");
         int untar = script.indexOf("-f '/run/hostspec/gen-2.tar' -C /");
         int files = script.indexOf("rm -f \"$p\"");
@@ -49,7 +49,7 @@ class PackageSwitchScriptTest {
     @Test
     void noDeltaNoPackageStep() {
         Recipe a = recipe(Set.of(), Map.of(), Map.of());
-        String script = ActivationScript.render(SwitchPlan.between(a, a), 2, "switch", "h2", "h1");
+        String script = ActivationScript.render(SwitchPlan.between(a, a), 2, "switch", "h2");
         assertFalse(script.contains("tar -x") || script.contains("ldconfig"), script);
     }
 

@@ -36,7 +36,7 @@ class SwitchScriptTest {
                 Map.of("new.service", unit("new.service", "[Service]\nExecStart=/bin/n\n"),
                         "mid.service", unit("mid.service", "[Service]\nExecStart=/bin/m2\n")),
                 "table inet filter { }");
-        String script = ActivationScript.render(SwitchPlan.between(a, b), 2, "switch", "hash2", "hash1");
+        String script = ActivationScript.render(SwitchPlan.between(a, b), 2, "switch", "hash2");
         int stop = script.indexOf("systemctl stop 'old.service'");
         int write = script.indexOf("base64 -d > '/etc/it'\\''s.conf.hostspec-new'");
         int record = script.indexOf("/var/lib/hostspec/generations/current.new");
@@ -55,7 +55,7 @@ class SwitchScriptTest {
     @Test
     void anEmptyPlanOnlyRecords() {
         Recipe a = recipe(Map.of(), Map.of("x.service", unit("x.service", "[Service]\n")), "");
-        String script = ActivationScript.render(SwitchPlan.between(a, a), 3, "rollback", "h", "h1");
+        String script = ActivationScript.render(SwitchPlan.between(a, a), 3, "rollback", "h");
         assertFalse(script.contains("daemon-reload"), "no unit file changed");
         assertFalse(script.contains("systemctl start") || script.contains("systemctl restart")
                 || script.contains("systemctl stop") || script.contains("nft -f"), script);

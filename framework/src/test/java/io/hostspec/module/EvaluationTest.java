@@ -290,6 +290,38 @@ class EvaluationTest {
     }
 
     @Test
+    void aMisspelledGroupSuggestsTheOptionUnderIt() throws IOException {
+        // the same typo written three ways: a quoted path, a bare dotted key (TOML nests it), a table
+        for (String text : List.of("\"networking.firewal.allowedTCPPorts\" = [80]\n",
+                "networking.firewal.allowedTCPPorts = [80]\n", "[networking.firewal]\nallowedTCPPorts = [80]\n")) {
+            module("a", text);
+            ConfigException e = failing("a");
+            assertEquals(ConfigError.Kind.UNDECLARED, e.errors().get(0).kind(), text);
+            assertTrue(e.getMessage().startsWith("The option `networking.firewal.allowedTCPPorts' does not exist."),
+                    text + " -> " + e.getMessage());
+            assertTrue(e.getMessage().endsWith(" Did you mean `networking.firewall.allowedTCPPorts'?"),
+                    text + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMisspelledGroupWithoutALeafSuggestsTheGroup() throws IOException {
+        module("a", "[networking.firewal]\n");
+        ConfigException e = failing("a");
+        assertTrue(e.getMessage().contains("Did you mean `networking.firewall"), e.getMessage());
+    }
+
+    @Test
+    void aMisspelledOptionOfANamedSubmoduleKeepsTheName() throws IOException {
+        module("a", "services.redis.servers.cache.prot = 6380\n");
+        ConfigException e = failing("a");
+        assertTrue(e.getMessage().endsWith("Did you mean `services.redis.servers.cache.port'?"), e.getMessage());
+        module("a", "services.redis.server.cache.port = 6380\n");
+        e = failing("a");
+        assertTrue(e.getMessage().endsWith("Did you mean `services.redis.servers.cache.port'?"), e.getMessage());
+    }
+
+    @Test
     void wrongTypeSaysExpectedGotAndWhere() throws IOException {
         module("a", "\"networking.firewall.allowedTCPPorts\" = [80, \"https\"]\n");
         ConfigException e = failing("a");

@@ -1,8 +1,8 @@
 package io.hostspec.image.internal;
 
+import io.hostspec.image.GenerationRecord;
 import io.hostspec.realize.Recipe;
 import io.hostspec.realize.Recipe.FileEntry;
-import io.hostspec.realize.Recipe.GroupEntry;
 import io.hostspec.realize.Recipe.UnitEntry;
 import io.hostspec.realize.Recipe.UserEntry;
 
@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
 /**
  * Applies a recipe's files, accounts and units to a root file system that already holds its packages.
  *
- * <p>Accounts are made by the guest's own tools ({@code groupadd}, {@code useradd}) through a {@link Chroot}, so that
- * shadow files, skeletons and login.defs behave exactly as on a real Debian host; everything else is plain file
- * writing, which keeps it testable on any directory.
+ * <p>Accounts are made by the guest's own tools ({@code groupadd}, {@code useradd}, ...) through a {@link Chroot}, so
+ * that shadow files, skeletons and login.defs behave exactly as on a real Debian host; the commands come from
+ * {@link Accounts}, the renderer a live switch uses too. Everything else is plain file writing, which keeps it
+ * testable on any directory.
  */
 public final class RecipeApplier {
 
@@ -68,8 +69,8 @@ public final class RecipeApplier {
     public void apply(Recipe recipe) throws IOException, InterruptedException {
         writeIdentity(recipe);
         writeGuestSupport();
-        applyGroups(recipe.groups().values());
-        applyUsers(recipe.users().values());
+        writeGenerationRecord(recipe);
+        applyAccounts(recipe);
         chroot.run(List.of("usermod", "--lock", "root"));
         applyFiles(recipe.files().values());
         applyUnits(recipe.units().values());
@@ -109,6 +110,17 @@ public final class RecipeApplier {
                 + "\"\n", 0644, 0, 0);
     }
 
+    /**
+     * The record of generation 1, the configuration the image is built from: a guest always knows its generation, so a
+     * missing record is an error and never a silent "generation 1" (see {@link GenerationRecord}). Part of
+     * {@link Recipe#IMAGE_LAYOUT}.
+     */
+    void writeGenerationRecord(Recipe recipe) throws IOException {
+        for (Map.Entry<String, String> file : GenerationRecord.bootFiles(recipe.imageHash()).entrySet()) {
+            rootfs.write(file.getKey(), file.getValue(), 0644, 0, 0);
+        }
+    }
+
     private static String resource(String name) throws IOException {
         try (var in = RecipeApplier.class.getResourceAsStream("/io/hostspec/image/" + name)) {
             if (in == null) {
@@ -118,108 +130,35 @@ public final class RecipeApplier {
         }
     }
 
-    /** The {@code groupadd}/{@code groupmod} commands a set of groups needs, given the groups that already exist. */
-    static List<List<String>> groupCommands(Iterable<GroupEntry> groups, Map<String, Integer> existing) {
-        List<List<String>> cmds = new ArrayList<>();
-        for (GroupEntry g : groups) {
-            Integer have = existing.get(g.name());
-            if (have == null) {
-                List<String> cmd = new ArrayList<>(List.of("groupadd"));
-                if (g.system()) {
-                    cmd.add("--system");
-                }
-                if (g.gid() != null) {
-                    cmd.addAll(List.of("--gid", g.gid().toString()));
-                }
-                cmd.add(g.name());
-                cmds.add(cmd);
-            } else if (g.gid() != null && g.gid().intValue() != have) {
-                cmds.add(List.of("groupmod", "--gid", g.gid().toString(), g.name()));
-            }
-        }
-        return cmds;
+    /** The accounts the root file system holds now, from its /etc/passwd and /etc/group. */
+    Accounts.State accounts() throws IOException {
+        return Accounts.State.parse(java.nio.file.Files.readString(rootfs.resolve("/etc/passwd", true)),
+                java.nio.file.Files.readString(rootfs.resolve("/etc/group", true)));
     }
 
-    /**
-     * The commands that create (or, for accounts a package already made, amend) a user, given existing users and
-     * groups.
-     */
-    public static List<List<String>> userCommands(UserEntry u, Map<String, Integer> users,
-                                                  Map<String, Integer> groups) {
-        List<List<String>> cmds = new ArrayList<>();
-        String group = u.group() == null || u.group().isBlank() ? u.name() : u.group();
-        if (!groups.containsKey(group)) {
-            List<String> cmd = new ArrayList<>(List.of("groupadd"));
-            if (u.system()) {
-                cmd.add("--system");
-            }
-            cmd.add(group);
-            cmds.add(cmd);
-        }
-        String extra = String.join(",", u.extraGroups() == null ? List.of() : u.extraGroups());
-        if (users.containsKey(u.name())) {
-            List<String> cmd = new ArrayList<>(List.of("usermod", "--gid", group));
-            if (!extra.isEmpty()) {
-                cmd.addAll(List.of("--append", "--groups", extra));
-            }
-            cmd.add(u.name());
-            cmds.add(cmd);
-            return cmds;
-        }
-        List<String> cmd = new ArrayList<>(List.of("useradd"));
-        if (u.system()) {
-            cmd.add("--system");
-        }
-        if (u.uid() != null) {
-            cmd.addAll(List.of("--uid", u.uid().toString()));
-        }
-        cmd.addAll(List.of("--gid", group));
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of("--groups", extra));
-        }
-        String home = u.home() == null || u.home().isBlank() ? (u.system() ? "/nonexistent" : "/home/" + u.name())
-                : u.home();
-        cmd.addAll(List.of("--home-dir", home));
-        cmd.add(u.system() ? "--no-create-home" : "--create-home");
-        String shell = u.shell() == null || u.shell().isBlank()
-                ? (u.system() ? "/usr/sbin/nologin" : "/bin/bash") : u.shell();
-        cmd.addAll(List.of("--shell", shell));
-        cmd.add(u.name());
-        cmds.add(cmd);
-        return cmds;
-    }
-
-    void applyGroups(Iterable<GroupEntry> groups) throws IOException, InterruptedException {
-        for (List<String> cmd : groupCommands(groups, rootfs.groups())) {
+    /** Creates or amends the recipe's groups and users with the guest's tools, as a live switch does. */
+    void applyAccounts(Recipe recipe) throws IOException, InterruptedException {
+        for (List<String> cmd : Accounts.commands(recipe, null, accounts())) {
             chroot.run(cmd);
         }
-    }
-
-    void applyUsers(Iterable<UserEntry> users) throws IOException, InterruptedException {
-        for (UserEntry u : users) {
-            for (List<String> cmd : userCommands(u, rootfs.users(), rootfs.groups())) {
-                chroot.run(cmd);
-            }
+        Accounts.State made = null;
+        for (UserEntry u : recipe.users().values()) {
             if (u.authorizedKeys() != null && !u.authorizedKeys().isEmpty()) {
-                int uid = require(rootfs.users(), u.name(), "user");
-                int gid = rootfs.primaryGid(u.name()).orElse(0);
-                String home = homeOf(u.name());
+                made = made == null ? accounts() : made;
+                Accounts.User user = made.users().get(u.name());
+                if (user == null) {
+                    throw new IOException("user " + u.name() + " is not in the image's /etc/passwd after the account "
+                            + "commands ran; cannot install its authorized keys");
+                }
+                int uid = user.uid();
+                int gid = user.gid();
+                String home = user.home();
                 Rootfs.chown(rootfs.mkdirs(home + "/.ssh"), uid, gid);
                 Rootfs.chmod(rootfs.resolve(home + "/.ssh", true), 0700);
                 rootfs.write(home + "/.ssh/authorized_keys",
                         u.authorizedKeys().stream().map(k -> k + "\n").collect(Collectors.joining()), 0600, uid, gid);
             }
         }
-    }
-
-    private String homeOf(String user) throws IOException {
-        for (String line : java.nio.file.Files.readAllLines(rootfs.resolve("/etc/passwd", true))) {
-            String[] f = line.split(":", -1);
-            if (f.length > 5 && f[0].equals(user)) {
-                return f[5];
-            }
-        }
-        throw new IOException("user " + user + " is not in the image's /etc/passwd");
     }
 
     void applyFiles(Iterable<FileEntry> files) throws IOException {

@@ -169,20 +169,25 @@ class RecipeApplierTest {
 
     @Test
     void systemUsersGetNoHomeAndNologin() {
-        List<List<String>> cmds = RecipeApplier.userCommands(new UserEntry("redis-xo", null, "redis-xo",
-                new TreeSet<>(), null, null, true, List.of()), Map.of(), Map.of("redis-xo", 900));
+        Recipe r = recipe(Map.of(), Map.of(), Map.of("redis-xo", new UserEntry("redis-xo", null, "redis-xo",
+                new TreeSet<>(), null, null, true, List.of())), Map.of(), null, Map.of());
+        List<List<String>> cmds = Accounts.commands(r, null, Accounts.State.parse("", "redis-xo:x:900:\n"));
         assertEquals(List.of(List.of("useradd", "--system", "--gid", "redis-xo", "--home-dir", "/nonexistent",
                 "--no-create-home", "--shell", "/usr/sbin/nologin", "redis-xo")), cmds);
     }
 
     @Test
-    void existingAccountsAreAmendedNotRecreated() {
-        assertEquals(List.of(List.of("usermod", "--gid", "redis", "--append", "--groups", "adm", "redis")),
-                RecipeApplier.userCommands(new UserEntry("redis", null, "redis", new TreeSet<>(List.of("adm")),
-                        null, null, true, List.of()), Map.of("redis", 101), Map.of("redis", 101, "adm", 4)));
-        assertEquals(List.of(List.of("groupmod", "--gid", "950", "redis")), RecipeApplier.groupCommands(
-                List.of(new GroupEntry("redis", 950L, true), new GroupEntry("adm", null, true)),
-                Map.of("redis", 101, "adm", 4)));
+    void existingAccountsAreAmendedNotRecreated() throws Exception {
+        Files.writeString(dir.resolve("etc/passwd"), "redis:x:101:101::/var/lib/redis:/usr/sbin/nologin\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve("etc/group"), "redis:x:101:\nadm:x:4:\n", java.nio.file.StandardOpenOption.APPEND);
+        Recipe r = recipe(Map.of(), Map.of("redis", new GroupEntry("redis", 950L, true)),
+                Map.of("redis", new UserEntry("redis", null, "redis", new TreeSet<>(List.of("adm")), "/var/lib/redis",
+                        "/usr/sbin/nologin", true, List.of())), Map.of(), null, Map.of());
+        new RecipeApplier(rootfs, this::fakeChroot).apply(r);
+        assertEquals(List.of(List.of("groupmod", "--gid", "950", "redis"),
+                List.of("usermod", "--append", "--groups", "adm", "redis"), List.of("usermod", "--lock", "root")),
+                commands);
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fake QEMU endpoint for protocol tests: serves one unix socket on a thread, splits requests at newlines (counting
  * and dropping 0xFF bytes, as the agent's parser does) and hands each request to a {@link Handler}.
+ *
+ * <p>A handler that throws (an assertion about the request, a bug in the fake) fails the test, not the fake's thread:
+ * the connection is closed at once, so the client stops waiting, and {@link #close()} rethrows the first failure in
+ * the test thread (as the test's failure, or suppressed by the client's own error when the body failed first).
  */
 final class FakeUnixServer implements AutoCloseable {
 
@@ -65,6 +69,8 @@ final class FakeUnixServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Thread thread;
     private volatile String greeting;
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> handlerFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     FakeUnixServer(Path dir, Handler handler) throws IOException {
         this.socket = dir.resolve("fake-" + System.nanoTime() + ".sock");
@@ -102,7 +108,15 @@ final class FakeUnixServer implements AutoCloseable {
                                 markersSeen.incrementAndGet();
                             } else if (b == '\n') {
                                 requests.incrementAndGet();
-                                handler.handle(MAPPER.readTree(line.toByteArray()), peer);
+                                try {
+                                    handler.handle(MAPPER.readTree(line.toByteArray()), peer);
+                                } catch (IOException e) {
+                                    throw e; // the handler closed the connection, or the client went away
+                                } catch (Exception | AssertionError e) {
+                                    handlerFailure.compareAndSet(null, e);
+                                    client.close();
+                                    break;
+                                }
                                 line.reset();
                             } else {
                                 line.write(b);
@@ -119,9 +133,21 @@ final class FakeUnixServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops serving and rethrows the first failure of the handler, if any.
+     *
+     * @throws AssertionError when the handler threw; its failure is the cause
+     */
     @Override
     public void close() throws IOException {
         server.close();
         Files.deleteIfExists(socket);
+        Throwable failure = handlerFailure.get();
+        if (failure instanceof AssertionError assertion) {
+            throw assertion;
+        }
+        if (failure != null) {
+            throw new AssertionError("the fake server's handler failed: " + failure, failure);
+        }
     }
 }
