@@ -1,6 +1,8 @@
 package io.hostspec.cli;
 
 import io.hostspec.host.Project;
+import io.hostspec.report.ConsoleProgress;
+import io.hostspec.report.RunLog;
 import io.hostspec.report.RunSummary;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -28,8 +30,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code ./hostspec run [PATH...]}: runs feature files through the JUnit Platform Launcher and the Cucumber engine,
- * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. Exit 0 iff every scenario
- * passed.
+ * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. The console shows one line
+ * per scenario, long work while it runs and failures in full ({@link ConsoleProgress}); the whole log goes to
+ * {@code <report-dir>/hostspec.log}. Exit 0 iff every scenario passed.
  */
 @Command(name = "run", description = "Runs feature files or folders (default features/) and writes the reports.")
 final class RunCommand implements Callable<Integer> {
@@ -55,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ProjectOptions projectOptions;
+
+    @Mixin
+    ConsoleOptions consoleOptions;
 
     @Spec
     CommandSpec spec;
@@ -107,9 +113,12 @@ final class RunCommand implements Callable<Integer> {
                     Shards.durations(previous, project.root()));
         }
         RunSummary summary = new RunSummary(reports);
-        launcher.execute(discovery, summary);
-        spec.commandLine().getOut().print(summary.consoleReport());
-        spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
+        ConsoleProgress console = consoleOptions.console(spec.commandLine().getOut());
+        try (RunLog.Redirect log = RunLog.toFile(reports.resolve(RunLog.FILE_NAME))) {
+            launcher.execute(discovery, summary, console);
+            spec.commandLine().getOut().print(summary.consoleReport());
+            spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
+        }
         if (!summary.errors().isEmpty()) {
             spec.commandLine().getErr().println("hostspec: " + String.join("\n", summary.errors()));
             return Main.USAGE;
