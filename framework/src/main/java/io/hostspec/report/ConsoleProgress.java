@@ -161,8 +161,9 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
-        if (plan.countTestIdentifiers(ConsoleProgress::isScenario) > 0) {
-            begin((int) plan.countTestIdentifiers(id -> id.isTest() && isScenario(id)));
+        long scenarios = plan.countTestIdentifiers(id -> id.isTest() && isScenario(id));
+        if (scenarios > 0) {
+            begin((int) scenarios);
         }
     }
 
