@@ -1,8 +1,6 @@
 package io.hostspec.cli;
 
 import io.hostspec.host.Project;
-import io.hostspec.report.ConsoleProgress;
-import io.hostspec.report.RunLog;
 import io.hostspec.report.RunSummary;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -31,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * {@code ./hostspec run [PATH...]}: runs feature files through the JUnit Platform Launcher and the Cucumber engine,
  * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. The console shows one line
- * per scenario, long work while it runs and failures in full ({@link ConsoleProgress}); the whole log goes to
+ * per scenario, long work while it runs and failures in full ({@code ConsoleProgress}); the whole log goes to
  * {@code <report-dir>/hostspec.log}. Exit 0 iff every scenario passed.
  */
 @Command(name = "run", description = "Runs feature files or folders (default features/) and writes the reports.")
@@ -101,7 +99,8 @@ final class RunCommand implements Callable<Integer> {
             params.put("cucumber.execution.parallel.config.fixed.max-pool-size", String.valueOf(jobs));
         }
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
-                .enableTestExecutionListenerAutoRegistration(false).build());
+                .enableTestExecutionListenerAutoRegistration(false)
+                .addTestExecutionListeners(consoleOptions.console(spec.commandLine().getOut(), reports)).build());
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors).configurationParameters(params).build();
         if (selectedShard != null) {
@@ -113,12 +112,9 @@ final class RunCommand implements Callable<Integer> {
                     Shards.durations(previous, project.root()));
         }
         RunSummary summary = new RunSummary(reports);
-        ConsoleProgress console = consoleOptions.console(spec.commandLine().getOut());
-        try (RunLog.Redirect log = RunLog.toFile(reports.resolve(RunLog.FILE_NAME))) {
-            launcher.execute(discovery, summary, console);
-            spec.commandLine().getOut().print(summary.consoleReport());
-            spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
-        }
+        launcher.execute(discovery, summary);
+        spec.commandLine().getOut().print(summary.consoleReport());
+        spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));
         if (!summary.errors().isEmpty()) {
             spec.commandLine().getErr().println("hostspec: " + String.join("\n", summary.errors()));
             return Main.USAGE;

@@ -29,8 +29,9 @@ import java.util.function.LongSupplier;
  * a pipe, {@code mvn verify}) work running longer than {@link #LONG_WORK} gets a start line and an end line instead.
  * Either way work that took that long leaves an end line with its duration.
  *
- * <p>{@code ./hostspec run} passes one explicitly; {@code mvn verify} loads one as a JUnit Platform listener (it stays
- * silent unless the run has Cucumber scenarios). Thread-safe: every line is written whole under one lock, which is
+ * <p>{@code ./hostspec run} passes one explicitly, with the run's log file; {@code mvn verify} loads one as a JUnit
+ * Platform listener (it stays silent unless the run has Cucumber scenarios, and the log goes where {@value
+ * RunLog#FILE_PROPERTY} says). Thread-safe: every line is written whole under one lock, which is
  * never held while logging.
  */
 public final class ConsoleProgress implements TestExecutionListener, LogSection.Listener, BuildListener {
@@ -50,6 +51,7 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
     private final boolean verbose;
     private final boolean endLine;
     private final boolean ticking;
+    private final Path logFile;
     private final RunningWork running;
     private final List<RunLog.Redirect> redirects = new ArrayList<>();
     private ScheduledExecutorService ticker;
@@ -103,34 +105,37 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
      * RunLog#VERBOSE_PROPERTY} is true; ends with a line of totals and the log file.
      */
     public ConsoleProgress() {
-        this(new PrintWriter(System.out, true), Terminal.detect(), Boolean.getBoolean(RunLog.VERBOSE_PROPERTY), true,
-                System::nanoTime, true);
+        this(new PrintWriter(System.out, true), Terminal.detect(), Boolean.getBoolean(RunLog.VERBOSE_PROPERTY), null,
+                true, System::nanoTime, true);
     }
 
     /**
-     * A console writing to {@code out}.
+     * The console of one run ({@code ./hostspec run}), which keeps the run's whole log in {@code logFile}.
      *
      * @param out      where lines go
      * @param terminal whether {@code out} is a terminal, and its width
      * @param verbose  whether the log from INFO up is shown as well
+     * @param logFile  the run's log file, e.g. {@code <report-dir>/hostspec.log}, open while the run runs
      */
-    public ConsoleProgress(PrintWriter out, Terminal terminal, boolean verbose) {
-        this(out, terminal, verbose, false, System::nanoTime, true);
+    public ConsoleProgress(PrintWriter out, Terminal terminal, boolean verbose, Path logFile) {
+        this(out, terminal, verbose, Objects.requireNonNull(logFile, "logFile"), false, System::nanoTime, true);
     }
 
-    private ConsoleProgress(PrintWriter out, Terminal terminal, boolean verbose, boolean endLine, LongSupplier nanos,
-                            boolean ticking) {
+    private ConsoleProgress(PrintWriter out, Terminal terminal, boolean verbose, Path logFile, boolean endLine,
+                            LongSupplier nanos, boolean ticking) {
         this.out = Objects.requireNonNull(out, "out");
         this.terminal = Objects.requireNonNull(terminal, "terminal");
         this.verbose = verbose;
+        this.logFile = logFile;
         this.endLine = endLine;
         this.running = new RunningWork(nanos);
         this.ticking = ticking;
     }
 
     /** A console on a fake clock that redraws only when {@link #tick()} is called (tests). */
-    static ConsoleProgress manual(PrintWriter out, Terminal terminal, boolean verbose, LongSupplier nanos) {
-        return new ConsoleProgress(out, terminal, verbose, true, nanos, false);
+    static ConsoleProgress manual(PrintWriter out, Terminal terminal, boolean verbose, Path logFile,
+                                  LongSupplier nanos) {
+        return new ConsoleProgress(out, terminal, verbose, logFile, true, nanos, false);
     }
 
     /**
@@ -162,7 +167,7 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
         long scenarios = plan.countTestIdentifiers(id -> id.isTest() && isScenario(id));
-        if (scenarios > 0) {
+        if (scenarios > 0 || logFile != null) {
             begin((int) scenarios);
         }
     }
@@ -202,9 +207,12 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
     /** A scenario's outcome as the console names it. */
     enum Outcome { PASSED, FAILED, SKIPPED }
 
-    /** The run begins: the console takes over the log's console output and starts ticking. */
+    /** The run begins: its log file opens, the console takes over the log's console output and starts ticking. */
     void begin(int scenarioCount) {
         String r = System.getProperty("hostspec.root");
+        if (logFile != null) {
+            redirects.add(RunLog.toFile(logFile));
+        }
         Path log = RunLog.file(); // RunLog is never asked under this object's lock: it calls in holding its own
         synchronized (this) {
             root = r == null ? Path.of("").toAbsolutePath() : Path.of(r).toAbsolutePath();
@@ -246,7 +254,7 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
         println(failure == null ? line : line + System.lineSeparator() + ScenarioLine.failure(failure, root));
     }
 
-    /** The run ended: the live line goes, the log's console output is given back. */
+    /** The run ended: the live line goes, the log's console output is given back and the run's log file closed. */
     void end() {
         Path log = RunLog.file();
         synchronized (this) {
@@ -268,7 +276,9 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
             active = outer;
         }
         LogSection.removeListener(this);
-        redirects.forEach(RunLog.Redirect::close);
+        for (int i = redirects.size() - 1; i >= 0; i--) {
+            redirects.get(i).close();
+        }
         redirects.clear();
     }
 

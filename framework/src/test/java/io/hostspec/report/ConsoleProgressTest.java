@@ -3,7 +3,6 @@ package io.hostspec.report;
 import io.hostspec.image.BuildStage;
 import io.hostspec.machine.LogSection;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -36,25 +35,19 @@ class ConsoleProgressTest {
 
     private final AtomicLong now = new AtomicLong();
     private final StringWriter written = new StringWriter();
-    private RunLog.Redirect logFile;
     private ConsoleProgress console;
-
-    @BeforeEach
-    void logToAFile() {
-        logFile = RunLog.toFile(tmp.resolve("hostspec.log"));
-    }
 
     @AfterEach
     void endTheRun() {
         if (console != null) {
             console.end();
         }
-        logFile.close();
     }
 
     private ConsoleProgress console(boolean terminal, boolean verbose) {
         console = ConsoleProgress.manual(new PrintWriter(written, true),
-                terminal ? new ConsoleProgress.Terminal(true, 80) : ConsoleProgress.Terminal.NONE, verbose, now::get);
+                terminal ? new ConsoleProgress.Terminal(true, 80) : ConsoleProgress.Terminal.NONE, verbose,
+                tmp.resolve("hostspec.log"), now::get);
         console.begin(2);
         return console;
     }
@@ -230,7 +223,7 @@ class ConsoleProgressTest {
     }
 
     @Test
-    void theEndGivesTheConsoleBackAndSaysTheTotals() {
+    void theEndGivesTheConsoleBackAndSaysTheTotals() throws Exception {
         ConsoleProgress c = console(false, false);
         c.finished("s1", ConsoleProgress.Outcome.PASSED, WHERE, "a", null);
         c.finished("s2", ConsoleProgress.Outcome.SKIPPED, WHERE, "b", null);
@@ -241,5 +234,6 @@ class ConsoleProgressTest {
         LoggerFactory.getLogger("x").info("after the run");
         LogSection.open("xoa", "late").close();
         assertEquals(before, written.toString().length(), "nothing reaches an ended console");
+        assertFalse(Files.readString(tmp.resolve("hostspec.log")).contains("after the run"), "the run's log is closed");
     }
 }
