@@ -147,6 +147,20 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void realLogSectionsFeedTheConsoleWhileTheRunRuns() {
+        console(false, false);
+        try (LogSection boot = LogSection.open("xoa", "reboot")) {
+            try (LogSection agent = LogSection.open("xoa", "wait for the guest agent")) {
+                advance(6);
+                console.tick();
+            }
+        }
+        List<String> screen = screen(written.toString());
+        assertEquals("[xoa] reboot > wait for the guest agent ...", screen.get(1));
+        assertTrue(screen.get(2).startsWith("[xoa] reboot > wait for the guest agent ... 0."), screen.get(2));
+    }
+
+    @Test
     void aLiveLineIsCutToTheTerminalsWidth() {
         ConsoleProgress c = console(true, false);
         c.started("s1", "A scenario whose name is much longer than any terminal is wide, and then some more words");
