@@ -355,6 +355,9 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
             return;
         }
         String line = running.live(done, total);
+        if (line.isEmpty() && liveLength == 0) {
+            return; // nothing to draw over, nothing to draw
+        }
         int width = terminal.columns() - 1;
         if (line.length() > width) {
             line = line.substring(0, Math.max(0, width - 3)) + "...";
