@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code ./hostspec run [PATH...]}: runs feature files through the JUnit Platform Launcher and the Cucumber engine,
- * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. Exit 0 iff every scenario
- * passed.
+ * the same engine {@code mvn verify} uses, and writes {@code <report-dir>/summary.json}. The console shows one line
+ * per scenario, long work while it runs and failures in full ({@code ConsoleProgress}); the whole log goes to
+ * {@code <report-dir>/hostspec.log}. Exit 0 iff every scenario passed.
  */
 @Command(name = "run", description = "Runs feature files or folders (default features/) and writes the reports.")
 final class RunCommand implements Callable<Integer> {
@@ -62,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ProjectOptions projectOptions;
+
+    @Mixin
+    ConsoleOptions consoleOptions;
 
     @Spec
     CommandSpec spec;
@@ -105,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
             params.put("cucumber.execution.parallel.config.fixed.max-pool-size", String.valueOf(jobs));
         }
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
-                .enableTestExecutionListenerAutoRegistration(false).build());
+                .enableTestExecutionListenerAutoRegistration(false)
+                .addTestExecutionListeners(consoleOptions.console(spec.commandLine().getOut(), reports)).build());
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors).configurationParameters(params).build();
         if (selectedShard != null) {

@@ -256,6 +256,7 @@ public final class ImageBuilder {
 
     private <T> T timed(String host, BuildStage stage, StageWork<T> work) throws IOException, InterruptedException {
         LOG.info("[{}] {} ...", host, stage);
+        listener.stageStarted(host, stage);
         long start = System.nanoTime();
         T result = work.run();
         Duration took = since(start);

@@ -39,8 +39,13 @@ public final class CommandLog {
         LISTENERS.remove(listener);
     }
 
-    /** Tells every listener; a failing listener is logged, never thrown to the command's caller. */
+    /**
+     * Logs the command (at DEBUG, so into the run's log file) and tells every listener; a failing listener is logged,
+     * never thrown to the command's caller.
+     */
     public static void finished(String host, ExecResult result) {
+        LOG.debug("[{}] $ {} -> exit {} in {} ms", host, result.command(), result.exitCode(),
+                result.duration().toMillis());
         for (Listener listener : LISTENERS) {
             try {
                 listener.commandFinished(host, result);

@@ -12,13 +12,22 @@ import org.slf4j.LoggerFactory;
 /**
  * A timed, nested log section tied to a machine, e.g. {@code [web] boot ... 19.8 s}. Open with
  * {@link #open(String, String)} in a try-with-resources; call {@link #failed(Throwable)} before the close when the
- * body failed. Listeners (reports) see every closed section.
+ * body failed. Listeners see every section open (the console's live line) and close (reports). Both ends go to the
+ * log at INFO, which a run keeps in its log file; a failure reaches the user through whatever the body throws.
  */
 public final class LogSection implements AutoCloseable {
 
-    /** Receives every closed section, e.g. to mirror it as a report step. */
+    /** Receives every closed section, e.g. to mirror it as a report step, and optionally every opened one. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * Called on the thread that opened the section, which is the thread that will close it.
+         *
+         * @param section the section that begins
+         */
+        default void sectionOpened(Opened section) {
+        }
+
         /**
          * Called on the thread that closed the section.
          *
@@ -41,6 +50,17 @@ public final class LogSection implements AutoCloseable {
                          Optional<Throwable> failure) {
     }
 
+    /**
+     * A section that begins.
+     *
+     * @param host  the machine the section belongs to
+     * @param title what is being done
+     * @param start when it began
+     * @param depth nesting depth on its thread, 0 for outermost
+     */
+    public record Opened(String host, String title, Instant start, int depth) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(LogSection.class);
     private static final List<Listener> LISTENERS = new CopyOnWriteArrayList<>();
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
@@ -59,6 +79,14 @@ public final class LogSection implements AutoCloseable {
         this.depth = DEPTH.get();
         DEPTH.set(depth + 1);
         LOG.info("{}[{}] {} ...", indent(depth), host, title);
+        Opened event = new Opened(host, title, start, depth);
+        for (Listener listener : LISTENERS) {
+            try {
+                listener.sectionOpened(event);
+            } catch (RuntimeException e) {
+                LOG.warn("log section listener {} failed: {}", listener, e.toString());
+            }
+        }
     }
 
     /**
@@ -118,7 +146,7 @@ public final class LogSection implements AutoCloseable {
         if (failure == null) {
             LOG.info("{}[{}] {} ... {}", indent(depth), host, title, seconds(took));
         } else {
-            LOG.warn("{}[{}] {} ... FAILED after {}: {}", indent(depth), host, title, seconds(took),
+            LOG.info("{}[{}] {} ... FAILED after {}: {}", indent(depth), host, title, seconds(took),
                     firstLine(failure.getMessage()));
         }
         Closed event = new Closed(host, title, start, took, depth, Optional.ofNullable(failure));

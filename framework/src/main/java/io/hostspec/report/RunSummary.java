@@ -3,19 +3,16 @@ package io.hostspec.report;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.TestSource;
-import org.junit.platform.engine.support.descriptor.FilePosition;
-import org.junit.platform.engine.support.descriptor.FileSource;
-import org.junit.platform.engine.support.descriptor.UriSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 import io.hostspec.machine.LogSection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +35,8 @@ public final class RunSummary implements TestExecutionListener {
     public static final String REPORT_DIR_PROPERTY = "hostspec.reportDir";
     /** Configuration parameter selecting a shard, {@code K/N}. */
     public static final String SHARD_PROPERTY = "hostspec.shard";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);
 
     private final Path reportDir;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
@@ -89,6 +88,10 @@ public final class RunSummary implements TestExecutionListener {
     public void executionStarted(TestIdentifier id) {
         started.put(id.getUniqueId(), System.nanoTime());
         startedAt.put(id.getUniqueId(), java.time.Instant.now());
+        if (active && id.isTest()) {
+            // the log's landmarks: what follows belongs to this scenario (when scenarios run one at a time)
+            LOG.info("==== scenario {} ({})", id.getDisplayName(), ScenarioLine.location(id, root));
+        }
     }
 
     @Override
@@ -112,10 +115,12 @@ public final class RunSummary implements TestExecutionListener {
                 case FAILED -> "failed";
             };
             scenarios.add(scenario(id, status, ms, message));
+            LOG.info("==== scenario {} {} in {}", id.getDisplayName(), status,
+                    ScenarioLine.seconds(java.time.Duration.ofMillis(ms)));
             Timeline.current().scenario(id.getDisplayName(), startedAt.getOrDefault(id.getUniqueId(),
                     java.time.Instant.now()), java.time.Duration.ofMillis(ms), status);
         } else if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-            errors.add(where(id.getSource().orElse(null)) + ": " + message);
+            errors.add(ScenarioLine.where(id.getSource().orElse(null), root) + ": " + message);
         }
     }
 
@@ -198,7 +203,10 @@ public final class RunSummary implements TestExecutionListener {
         }
     }
 
-    /** The end-of-run console summary: per feature, the failures with their messages, the slowest, the reports. */
+    /**
+     * The end-of-run console summary: per feature, the failed scenarios (their stories were told as they failed, see
+     * {@link ConsoleProgress}), the slowest, the totals, the reports.
+     */
     public String consoleReport() {
         StringBuilder b = new StringBuilder("\n");
         Map<String, int[]> perFeature = new TreeMap<>();
@@ -208,11 +216,11 @@ public final class RunSummary implements TestExecutionListener {
         }
         perFeature.forEach((f, c) -> b.append(String.format("  %-50s %3d passed %3d failed %3d skipped%n", f, c[0],
                 c[1], c[2])));
-        for (Scenario s : sorted()) {
-            if ("failed".equals(s.status())) {
-                b.append("\nFAILED ").append(s.uri()).append(':').append(s.line()).append("  ").append(s.name())
-                        .append("\n  ").append(String.valueOf(s.message()).replace("\n", "\n  ")).append('\n');
-            }
+        List<Scenario> failures = sorted().stream().filter(s -> "failed".equals(s.status())).toList();
+        if (!failures.isEmpty()) {
+            b.append("\nFailed (in full above):\n");
+            failures.forEach(s -> b.append("  ").append(s.uri()).append(':').append(s.line()).append("  ")
+                    .append(s.name()).append('\n'));
         }
         List<Scenario> slow = new ArrayList<>(sorted());
         slow.sort(Comparator.comparingLong(Scenario::durationMs).reversed());
@@ -227,6 +235,7 @@ public final class RunSummary implements TestExecutionListener {
         }
         b.append("\nReports in ").append(reportDir).append(":\n")
                 .append("  summary.json       scenario results\n")
+                .append("  ").append(RunLog.FILE_NAME).append("       the full log (-v shows it here)\n")
                 .append("  ").append(CoverageReport.HTML_FILE).append("      configuration coverage (")
                 .append(CoverageReport.JSON_FILE).append(")\n")
                 .append("  ").append(Timeline.SVG_FILE).append("       where the time went, per machine\n")
@@ -235,36 +244,7 @@ public final class RunSummary implements TestExecutionListener {
     }
 
     private Scenario scenario(TestIdentifier id, String status, long ms, String message) {
-        TestSource source = id.getSource().orElse(null);
-        int line = 0;
-        String uri = where(source);
-        if (source instanceof FileSource f) {
-            line = f.getPosition().map(FilePosition::getLine).orElse(0);
-        } else if (source instanceof UriSource u) {
-            String q = u.getUri().getQuery();
-            if (q != null && q.startsWith("line=")) {
-                line = Integer.parseInt(q.substring(5).split("&")[0]);
-            }
-        }
-        return new Scenario(uri, line, id.getDisplayName(), status, ms, message);
-    }
-
-    private String where(TestSource source) {
-        if (source instanceof FileSource f) {
-            return relative(f.getFile().toPath());
-        }
-        if (source instanceof UriSource u) {
-            URI uri = u.getUri();
-            if ("file".equals(uri.getScheme())) {
-                return relative(Path.of(uri.getPath()));
-            }
-            return uri.toString();
-        }
-        return String.valueOf(source);
-    }
-
-    private String relative(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        return root != null && abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
+        ScenarioLine.Location where = ScenarioLine.location(id, root);
+        return new Scenario(where.uri(), where.line(), id.getDisplayName(), status, ms, message);
     }
 }

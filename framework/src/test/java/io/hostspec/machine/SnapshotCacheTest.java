@@ -42,7 +42,7 @@ class SnapshotCacheTest {
         Files.writeString(dir.resolve("initrd.img"), "i");
         image = new BuiltImage("abc", dir.resolve("disk.qcow2"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"));
         cache = SnapshotCache.beside(image);
-        // slf4j-simple (the test binding) writes to the current System.err
+        // without a run, RunLog shows warnings on the current System.err
         originalErr = System.err;
         System.setErr(new java.io.PrintStream(captured, true));
     }

@@ -7,6 +7,7 @@ import io.hostspec.host.ScenarioHosts;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.lab.ScenarioLab;
 import io.hostspec.module.Provenance;
+import io.hostspec.report.ConsoleProgress;
 import io.hostspec.report.Timeline;
 import io.qameta.allure.Allure;
 
@@ -19,7 +20,8 @@ import java.nio.file.Path;
 public final class World {
 
     private static final Hosts HOSTS = new Hosts(Project.current());
-    private static final ImageBuilder IMAGES = ImageBuilder.create().withListener(Timeline.current());
+    private static final ImageBuilder IMAGES = ImageBuilder.create()
+            .withListener(Timeline.current().andThen(ConsoleProgress.builds()));
 
     private final ScenarioLab lab = new ScenarioLab(HOSTS, IMAGES);
 
