@@ -110,87 +110,100 @@ final class AllureMerge {
         try (Stream<Path> list = Files.list(folder)) {
             files = list.sorted().toList();
         }
-        Map<Path, ObjectNode> json = new LinkedHashMap<>();
+        Map<Path, ObjectNode> results = new LinkedHashMap<>();
+        Map<Path, ObjectNode> containers = new LinkedHashMap<>();
+        List<Path> others = new ArrayList<>();
         Set<String> skipped = new HashSet<>();
         for (Path f : files) {
             String name = f.getFileName().toString();
-            if (name.endsWith("-result.json") || name.endsWith("-container.json")) {
-                ObjectNode node = (ObjectNode) MAPPER.readTree(f.toFile());
-                if (AllureLinks.HISTORY_ID.equals(node.path("historyId").asText())) {
-                    skipped.add(name);
-                    node.findValues("source").forEach(s -> skipped.add(s.asText()));
-                } else {
-                    json.put(f, node);
-                }
-            }
-        }
-        // names (attachments) and uuids (results, containers) another job already used for other content
-        Map<String, String> renames = new HashMap<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (skipped.contains(name) || Files.isDirectory(f) || special(name)) {
-                continue;
-            }
-            byte[] previous = written.get(name);
-            if (previous != null && !Arrays.equals(previous, Files.readAllBytes(f))) {
-                String fresh = UUID.randomUUID().toString();
-                String uuid = name.substring(0, Math.min(36, name.length()));
-                if (json.containsKey(f)) {
-                    renames.put(uuid, fresh);
-                    renames.put(name, fresh + name.substring(uuid.length()));
-                } else {
-                    renames.put(name, fresh + "-attachment" + extension(name));
-                }
-                renamed++;
-            }
-        }
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (skipped.contains(name)) {
-                continue;
-            }
             if (Files.isDirectory(f)) {
                 if (!name.equals(HISTORY)) {
                     notes.add(job + ": left out the folder " + name + "/");
                 }
-                continue;
+            } else if (name.endsWith("-result.json") || name.endsWith("-container.json")) {
+                ObjectNode node = (ObjectNode) MAPPER.readTree(f.toFile());
+                if (AllureLinks.HISTORY_ID.equals(node.path("historyId").asText())) {
+                    skipped.add(name);
+                    node.findValues("source").forEach(source -> skipped.add(source.asText()));
+                } else {
+                    (name.endsWith("-result.json") ? results : containers).put(f, node);
+                }
+            } else if (name.equals(CATEGORIES)) {
+                MAPPER.readTree(f.toFile()).forEach(c -> categories.putIfAbsent(c.path("name").asText(), c));
+            } else if (name.equals(ENVIRONMENT)) {
+                environment(f);
+            } else if (name.equals(EXECUTOR)) {
+                executor = executor == null ? MAPPER.readTree(f.toFile()) : executor;
+            } else {
+                others.add(f);
             }
-            switch (name) {
-                case CATEGORIES -> MAPPER.readTree(f.toFile()).forEach(c ->
-                        categories.putIfAbsent(c.path("name").asText(), c));
-                case ENVIRONMENT -> environment(f);
-                case EXECUTOR -> executor = executor == null ? MAPPER.readTree(f.toFile()) : executor;
-                default -> copy(job, f, json.get(f), renames);
+        }
+        // attachments first, then the results that point at them, then the containers that point at those: a file
+        // whose name another job took for other content is renamed, and what points at it follows
+        Map<String, String> renames = new HashMap<>();
+        for (Path f : others) {
+            String name = f.getFileName().toString();
+            if (!skipped.contains(name)) {
+                place(job, name, Files.readAllBytes(f), () -> fresh() + "-attachment" + extension(name), renames);
+            }
+        }
+        for (Map<Path, ObjectNode> kind : List.of(results, containers)) {
+            for (var e : kind.entrySet()) {
+                String name = e.getKey().getFileName().toString();
+                ObjectNode node = e.getValue();
+                rewrite(node, renames);
+                String uuid = node.path("uuid").asText();
+                String suffix = name.substring(name.lastIndexOf('-'));
+                byte[] bytes = MAPPER.writeValueAsBytes(node);
+                String placed = place(job, name, bytes, () -> {
+                    String fresh = fresh();
+                    renames.put(uuid, fresh);
+                    node.put("uuid", fresh);
+                    return fresh + suffix;
+                }, renames);
+                if (!placed.equals(name)) {
+                    byte[] renamedBytes = MAPPER.writeValueAsBytes(node);
+                    written.put(placed, renamedBytes);
+                    Files.write(out.resolve(placed), renamedBytes);
+                }
             }
         }
     }
 
-    private void copy(String job, Path f, ObjectNode node, Map<String, String> renames) throws IOException {
-        String original = f.getFileName().toString();
-        String name = renames.getOrDefault(original, original);
-        byte[] raw = Files.readAllBytes(f);
-        if (name.equals(original) && written.containsKey(name)) {
-            // not renamed although the name was taken: the identical file came from another job; keep it once
+    /**
+     * Writes a file under its name, or under a fresh one when another job's different file has that name; keeps an
+     * identical file once. Returns the name it has in the merged folder.
+     */
+    private String place(String job, String name, byte[] bytes, java.util.function.Supplier<String> freshName,
+                         Map<String, String> renames) throws IOException {
+        byte[] before = written.get(name);
+        if (before != null && Arrays.equals(before, bytes)) {
             String note = job + ": files identical to another job's were kept once";
             if (!notes.contains(note)) {
                 notes.add(note);
             }
-            return;
+            return name;
         }
-        byte[] bytes = raw;
-        if (node != null && !renames.isEmpty()) {
-            rewrite(node, renames);
-            bytes = MAPPER.writeValueAsBytes(node);
+        String target = name;
+        if (before != null) {
+            target = freshName.get();
+            renames.put(name, target);
+            renamed++;
         }
-        written.put(name, raw);
-        Files.write(out.resolve(name), bytes);
-        if (name.endsWith("-result.json")) {
+        written.put(target, bytes);
+        Files.write(out.resolve(target), bytes);   // a renamed result or container is rewritten by the caller
+        if (target.endsWith("-result.json")) {
             results++;
-        } else if (name.endsWith("-container.json")) {
+        } else if (target.endsWith("-container.json")) {
             containers++;
         } else {
             attachments++;
         }
+        return target;
+    }
+
+    private static String fresh() {
+        return UUID.randomUUID().toString();
     }
 
     /** Points a result's or container's own uuid, children and attachment sources at their new names. */
