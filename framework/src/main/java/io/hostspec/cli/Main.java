@@ -33,9 +33,14 @@ public final class Main {
         return execute(new PrintWriter(System.out), new PrintWriter(System.err), args);
     }
 
+    /** The command line with every command, unconfigured: for tools and tests that parse arguments only. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
     /** Runs the command line, writing to the given streams, and returns its exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
+        CommandLine cli = commandLine().setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {
