@@ -6,6 +6,7 @@ import io.hostspec.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,8 +44,9 @@ class TwoJobMergeTest {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "-Dhostspec.root=" + System.getProperty("hostspec.root"), "-Dhostspec.allureHtml=false",
-                Main.class.getName(), "run", "../features", "--tags", "@eval", "--host", host,
+                Main.class.getName(), "run", "features", "--tags", "@eval", "--host", host,
                 "--report-dir", reports.toString())
+                .directory(new File(System.getProperty("hostspec.root")))   // where ./hostspec runs
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
