@@ -16,6 +16,8 @@ final class AllureHtml {
 
     /** Bound for the report generation. */
     static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** System property that turns the generation off ({@code false}): tests that run many small runs. */
+    static final String PROPERTY = "hostspec.allureHtml";
 
     private AllureHtml() {
     }
@@ -26,6 +28,9 @@ final class AllureHtml {
         Path html = reportDir.resolve("allure-report");
         if (!Files.isDirectory(results)) {
             return "Allure: no results in " + results;
+        }
+        if ("false".equals(System.getProperty(PROPERTY))) {
+            return "Allure HTML: not generated (-D" + PROPERTY + "=false); results in " + results;
         }
         String allure = commandLine(root);
         if (allure == null) {

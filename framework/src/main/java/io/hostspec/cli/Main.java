@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Tests declarative Linux hosts by booting them.",
         subcommands = {RunCommand.class, EvalCommand.class, BuildCommand.class, OptionsCommand.class, ShellCommand.class,
                 DoctorCommand.class, BenchCommand.class, MatrixCommand.class, CoverageCommand.class,
-                CommandLine.HelpCommand.class})
+                ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of usage and configuration errors. */
@@ -34,9 +34,14 @@ public final class Main {
         return execute(new PrintWriter(System.out), new PrintWriter(System.err), args);
     }
 
+    /** The command line with every command, unconfigured: for tools and tests that parse arguments only. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
     /** Runs the command line, writing to the given streams, and returns its exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
+        CommandLine cli = commandLine().setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException || e instanceof HostTools.MissingToolsException) {

@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "Scenarios run at once (default: 1).")
     Integer jobs;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Run only the scenarios of NAME's CI job: those whose "
+            + "first declared host is NAME (see ./hostspec matrix --by host).")
+    String host;
+
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (deterministic split).")
     String shard;
 
@@ -113,6 +117,9 @@ final class RunCommand implements Callable<Integer> {
                 .addTestExecutionListeners(consoleOptions.console(spec.commandLine().getOut(), reports)).build());
         LauncherDiscoveryRequest discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors).configurationParameters(params).build();
+        if (host != null) {
+            discovery = HostJobs.select(launcher, discovery, params, host);
+        }
         if (selectedShard != null) {
             Path previous = durations != null ? durations : reports.resolve("summary.json");
             if (durations != null && !Files.isRegularFile(durations)) {

@@ -3,8 +3,6 @@ package io.hostspec.cli;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 import java.util.ArrayList;
@@ -94,8 +92,9 @@ final class Shards {
     }
 
     /**
-     * Scenario durations of a previous run's {@code summary.json}, keyed like {@link #scenarioKey}: the feature file
-     * (absolute) and the scenario's line. Empty when the file does not exist or cannot be read.
+     * Scenario durations of a previous run's {@code summary.json}, keyed like {@link Scenarios#key}: the feature file
+     * (absolute) and the scenario's line; skipped scenarios have none. Empty when the file does not exist or cannot
+     * be read.
      */
     static java.util.Map<String, Long> durations(java.nio.file.Path summary, java.nio.file.Path root) {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
@@ -103,38 +102,15 @@ final class Shards {
             return out;
         }
         try {
-            for (var s : Json.MAPPER.readTree(summary.toFile()).path("scenarios")) {
-                java.nio.file.Path file = root.resolve(s.path("uri").asText()).toAbsolutePath().normalize();
-                out.put(file + ":" + s.path("line").asInt(), s.path("durationMs").asLong());
+            for (var s : io.hostspec.report.RunSummary.read(summary)) {
+                if ("skipped".equals(s.status())) {
+                    continue;   // a skipped scenario's 0 ms says nothing about how long it runs
+                }
+                java.nio.file.Path file = root.resolve(s.uri()).toAbsolutePath().normalize();
+                out.put(file + ":" + s.line(), s.durationMs());
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             return java.util.Map.of();
-        }
-        return out;
-    }
-
-    /** The key of a discovered scenario in {@link #durations}: its feature file and line, or its unique id. */
-    static String scenarioKey(TestIdentifier test) {
-        var source = test.getSource().orElse(null);
-        if (source instanceof org.junit.platform.engine.support.descriptor.FileSource f) {
-            return f.getFile().toPath().toAbsolutePath().normalize() + ":"
-                    + f.getPosition().map(org.junit.platform.engine.support.descriptor.FilePosition::getLine).orElse(0);
-        }
-        if (source instanceof org.junit.platform.engine.support.descriptor.UriSource u
-                && "file".equals(u.getUri().getScheme())) {
-            String q = u.getUri().getQuery();
-            String line = q != null && q.startsWith("line=") ? q.substring(5).split("&")[0] : "0";
-            return java.nio.file.Path.of(u.getUri().getPath()).toAbsolutePath().normalize() + ":" + line;
-        }
-        return test.getUniqueId();
-    }
-
-    /** Every scenario (test) a discovery request selects. */
-    static List<TestIdentifier> scenarios(Launcher launcher, LauncherDiscoveryRequest all) {
-        TestPlan plan = launcher.discover(all);
-        List<TestIdentifier> out = new ArrayList<>();
-        for (TestIdentifier root : plan.getRoots()) {
-            plan.getDescendants(root).stream().filter(TestIdentifier::isTest).forEach(out::add);
         }
         return out;
     }
@@ -145,11 +121,11 @@ final class Shards {
                                            java.util.Map<String, Long> durationsByKey) {
         List<String> ids = new ArrayList<>();
         java.util.Map<String, Long> durations = new java.util.HashMap<>();
-        for (TestIdentifier t : scenarios(launcher, all)) {
-            ids.add(t.getUniqueId());
-            Long ms = durationsByKey.get(scenarioKey(t));
+        for (Scenarios.Scenario s : Scenarios.discover(launcher, all)) {
+            ids.add(s.id());
+            Long ms = durationsByKey.get(s.key());
             if (ms != null) {
-                durations.put(t.getUniqueId(), ms);
+                durations.put(s.id(), ms);
             }
         }
         return LauncherDiscoveryRequestBuilder.request()

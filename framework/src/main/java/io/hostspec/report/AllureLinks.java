@@ -21,6 +21,8 @@ public final class AllureLinks {
 
     /** The system property Allure reads its results folder from. */
     public static final String RESULTS_PROPERTY = "allure.results.directory";
+    /** The history id of the extra result: one per report, so a merge replaces the jobs' ones by its own. */
+    public static final String HISTORY_ID = "hostspec-run-reports";
 
     private AllureLinks() {
     }
@@ -51,7 +53,7 @@ public final class AllureLinks {
             long now = System.currentTimeMillis();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("uuid", uuid);
-            result.put("historyId", "hostspec-run-reports");
+            result.put("historyId", HISTORY_ID);
             result.put("name", "hostspec run reports: coverage and timeline");
             result.put("fullName", "hostspec run reports");
             result.put("status", "passed");

@@ -33,10 +33,14 @@ public final class RunSummary implements TestExecutionListener {
 
     /** System property naming the report folder. */
     public static final String REPORT_DIR_PROPERTY = "hostspec.reportDir";
+    /** The file name of the summary in a report folder. */
+    public static final String FILE = "summary.json";
     /** Configuration parameter selecting a shard, {@code K/N}. */
     public static final String SHARD_PROPERTY = "hostspec.shard";
 
     private static final Logger LOG = LoggerFactory.getLogger(RunSummary.class);
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final Path reportDir;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
@@ -143,27 +147,54 @@ public final class RunSummary implements TestExecutionListener {
             return;
         }
         try {
-            Files.createDirectories(reportDir);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("passed", count("passed"));
-            json.put("failed", count("failed"));
-            json.put("skipped", count("skipped"));
-            if (interrupted) {
-                json.put("interrupted", true);
-            }
-            json.put("scenarios", sorted());
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-                    .writeValue(reportDir.resolve("summary.json").toFile(), json);
+            write(reportDir, sorted(), interrupted ? Map.<String, Object>of("interrupted", true) : Map.of());
             LogSection.removeListener(Timeline.current());
             coverage = Coverage.current().report();
             coverage.writeTo(reportDir);
-            Files.writeString(reportDir.resolve(Timeline.SVG_FILE), Timeline.current().svg());
+            Timeline.current().writeTo(reportDir);
             String results = System.getProperty(AllureLinks.RESULTS_PROPERTY);
             if (results != null) {
                 AllureLinks.write(Path.of(results), reportDir, coverage);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + reportDir.resolve("summary.json"), e);
+            throw new UncheckedIOException("cannot write the reports into " + reportDir, e);
+        }
+    }
+
+    /**
+     * Writes {@value #FILE} into a folder (created if needed): the counts by status, then the given extra fields, then
+     * the scenarios as given.
+     *
+     * @throws IOException when it cannot be written
+     */
+    public static Path write(Path folder, List<Scenario> scenarios, Map<String, Object> extra) throws IOException {
+        Files.createDirectories(folder);
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (String status : List.of("passed", "failed", "skipped")) {
+            json.put(status, scenarios.stream().filter(s -> s.status().equals(status)).count());
+        }
+        json.putAll(extra);
+        json.put("scenarios", scenarios);
+        Path file = folder.resolve(FILE);
+        MAPPER.writeValue(file.toFile(), json);
+        return file;
+    }
+
+    /**
+     * The scenarios of a {@value #FILE}, or of the one inside a report folder, in file order.
+     *
+     * @throws IllegalArgumentException when there is none or it cannot be read
+     */
+    public static List<Scenario> read(Path fileOrFolder) {
+        Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve(FILE) : fileOrFolder;
+        try {
+            List<Scenario> out = new ArrayList<>();
+            for (var node : MAPPER.readTree(file.toFile()).required("scenarios")) {
+                out.add(MAPPER.treeToValue(node, Scenario.class));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read the run summary " + file + ": " + e.getMessage(), e);
         }
     }
 

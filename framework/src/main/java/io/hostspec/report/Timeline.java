@@ -4,42 +4,40 @@ import io.hostspec.image.BuildListener;
 import io.hostspec.image.BuildStage;
 import io.hostspec.machine.LogSection;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The run as a picture: one lane per machine with its image build stages, boots, restores, waits and other log
  * sections (nested sections drawn below their parent), and a lane of scenarios on top. Fed by {@link LogSection}
  * events, {@link BuildListener} stages and scenario start/end; one instance per JVM ({@link #current()}), reset when
- * a run starts. Thread-safe.
+ * a run starts. Thread-safe. A run writes it as {@value #JSON_FILE} (the bars, machine-readable) and {@value #SVG_FILE}
+ * (the picture); merged reports of several CI jobs draw one picture from their jobs' JSON, a lane group per job.
  */
 public final class Timeline implements LogSection.Listener, BuildListener {
 
     /** The file name of the picture in a report folder. */
     public static final String SVG_FILE = "timeline.svg";
+    /** The file name of the machine-readable form, from which merged reports draw their picture. */
+    public static final String JSON_FILE = "timeline.json";
     /** The lane of scenarios. */
     public static final String SCENARIOS = "scenarios";
 
     private static final Timeline CURRENT = new Timeline();
-    private static final Map<String, String> COLORS = new LinkedHashMap<>();
-
-    static {
-        COLORS.put("image build", "#8e6bbf");
-        COLORS.put("cold boot", "#d9822b");
-        COLORS.put("restore", "#2b8fd9");
-        COLORS.put("start", "#7fb2e5");
-        COLORS.put("wait", "#9ccc65");
-        COLORS.put("other", "#bbbbbb");
-        COLORS.put("scenario passed", "#3c9a3c");
-        COLORS.put("scenario failed", "#d04040");
-        COLORS.put("scenario skipped", "#c9b03c");
-    }
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     private final List<Span> spans = new ArrayList<>();
 
@@ -56,6 +54,15 @@ public final class Timeline implements LogSection.Listener, BuildListener {
      */
     public record Span(String lane, String kind, String title, Instant start, Duration duration, int depth,
                        boolean failed) {
+    }
+
+    /**
+     * The bars of one run, or of one CI job in a merged report.
+     *
+     * @param name  the job's name; empty for a single run (no header row is drawn)
+     * @param spans its bars
+     */
+    public record Group(String name, List<Span> spans) {
     }
 
     /** A fresh, empty timeline (tests; runs use {@link #current()}). */
@@ -114,74 +121,73 @@ public final class Timeline implements LogSection.Listener, BuildListener {
     }
 
     /** The picture: a time axis, the scenarios lane, one lane per machine in order of first appearance, a legend. */
-    public synchronized String svg() {
-        int labelWidth = 140;
-        int plotWidth = 1100;
-        int bar = 12;
-        Instant t0 = spans.stream().map(Span::start).min(Comparator.naturalOrder()).orElse(Instant.EPOCH);
-        Instant t1 = spans.stream().map(s -> s.start().plus(s.duration())).max(Comparator.naturalOrder()).orElse(t0);
-        double total = Math.max(1, Duration.between(t0, t1).toMillis());
-        Map<String, Integer> lanes = new LinkedHashMap<>();
-        lanes.put(SCENARIOS, 0);
-        spans.stream().sorted(Comparator.comparing(Span::start)).forEach(s -> lanes.merge(s.lane(), s.depth(),
-                Math::max));
-        StringBuilder body = new StringBuilder();
-        int y = 30;
-        for (var lane : lanes.entrySet()) {
-            int height = (lane.getValue() + 1) * (bar + 2) + 8;
-            body.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>"
-                    + "<text x=\"4\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y, labelWidth + plotWidth + 10,
-                    height, lanes.keySet().stream().toList().indexOf(lane.getKey()) % 2 == 0 ? "#f6f6f6" : "#ffffff",
-                    y + 14, CoverageReport.escape(lane.getKey())));
-            for (Span s : spans) {
-                if (!s.lane().equals(lane.getKey())) {
-                    continue;
-                }
-                double x = labelWidth + plotWidth * Duration.between(t0, s.start()).toMillis() / total;
-                double w = Math.max(1, plotWidth * s.duration().toMillis() / total);
-                int by = y + 4 + s.depth() * (bar + 2);
-                String tip = s.title() + " (" + String.format(Locale.ROOT, "%.1f s", s.duration().toMillis() / 1000.0)
-                        + (s.failed() ? ", FAILED" : "") + ")";
-                body.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-                        + "fill=\"%s\"%s><title>%s</title></rect>", x, by, w, bar,
-                        COLORS.getOrDefault(s.kind(), "#bbbbbb"), s.failed() ? " stroke=\"#d04040\"" : "",
-                        CoverageReport.escape(tip)));
-                if (w > 7 * Math.min(s.title().length(), 40)) {
-                    body.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" "
-                            + "pointer-events=\"none\">%s</text>", x + 2, by + 9,
-                            CoverageReport.escape(s.title().length() > 40 ? s.title().substring(0, 40) : s.title())));
-                }
-                body.append('\n');
-            }
-            y += height;
-        }
-        StringBuilder axis = new StringBuilder();
-        double step = niceStep(total / 1000.0);
-        for (double t = 0; t <= total / 1000.0; t += step) {
-            double x = labelWidth + plotWidth * t * 1000 / total;
-            axis.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"24\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ccc\"/>"
-                    + "<text x=\"%.1f\" y=\"20\" text-anchor=\"middle\">%s s</text>%n", x, x, y,
-                    x, step >= 1 ? String.valueOf((long) t) : String.format(Locale.ROOT, "%.1f", t)));
-        }
-        StringBuilder legend = new StringBuilder();
-        int lx = 4;
-        for (var c : COLORS.entrySet()) {
-            legend.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>", lx, y + 10, c.getValue(), lx + 16, y + 20, c.getKey()));
-            lx += 16 + 7 * c.getKey().length() + 14;
-        }
-        return String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"11\">%n<title>hostspec run timeline (%.1f s)</title>%n",
-                labelWidth + plotWidth + 10, y + 34, total / 1000.0)
-                + axis + body + legend + "\n</svg>\n";
+    public String svg() {
+        return svg(List.of(new Group("", spans())));
     }
 
-    private static double niceStep(double seconds) {
-        for (double s : new double[] {0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200}) {
-            if (seconds / s <= 12) {
-                return s;
-            }
+    /**
+     * The picture of several timelines on one wall-clock axis, a lane group per timeline: how the CI jobs of a merged
+     * report overlapped and where each spent its time.
+     */
+    public static String svg(List<Group> groups) {
+        return TimelineSvg.render(groups);
+    }
+
+    /** Writes {@value #JSON_FILE} (the machine-readable form) and {@value #SVG_FILE} of this run into a folder. */
+    public void writeTo(Path folder) {
+        write(folder, List.of(new Group("", spans())));
+    }
+
+    /**
+     * Writes {@value #JSON_FILE} and {@value #SVG_FILE} of these groups into a folder (created if needed).
+     *
+     * @throws UncheckedIOException when a file cannot be written
+     */
+    public static void write(Path folder, List<Group> groups) {
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (Group g : groups) {
+            List<SpanJson> spans = g.spans().stream().map(s -> new SpanJson(s.lane(), s.kind(), s.title(),
+                    s.start().toEpochMilli(), s.duration().toMillis(), s.depth(), s.failed())).toList();
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("name", g.name());
+            group.put("spans", spans);
+            json.add(group);
         }
-        return 1800;
+        try {
+            Files.createDirectories(folder);
+            MAPPER.writeValue(folder.resolve(JSON_FILE).toFile(), Map.of("groups", json));
+            Files.writeString(folder.resolve(SVG_FILE), svg(groups));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the timeline into " + folder, e);
+        }
+    }
+
+    /**
+     * The groups of a {@value #JSON_FILE}, or of the one inside a report folder.
+     *
+     * @throws IllegalArgumentException when the file is missing or not a timeline
+     */
+    public static List<Group> read(Path fileOrFolder) {
+        Path file = Files.isDirectory(fileOrFolder) ? fileOrFolder.resolve(JSON_FILE) : fileOrFolder;
+        try {
+            List<Group> out = new ArrayList<>();
+            for (JsonNode g : MAPPER.readTree(file.toFile()).required("groups")) {
+                List<Span> spans = new ArrayList<>();
+                for (JsonNode s : g.required("spans")) {
+                    SpanJson j = MAPPER.treeToValue(s, SpanJson.class);
+                    spans.add(new Span(j.lane(), j.kind(), j.title(), Instant.ofEpochMilli(j.startMs()),
+                            Duration.ofMillis(j.durationMs()), j.depth(), j.failed()));
+                }
+                out.add(new Group(g.path("name").asText(""), List.copyOf(spans)));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read the timeline " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A span as {@value #JSON_FILE} holds it: times in epoch milliseconds. */
+    record SpanJson(String lane, String kind, String title, long startMs, long durationMs, int depth,
+                            boolean failed) {
     }
 }
