@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Tests declarative Linux hosts by booting them.",
         subcommands = {RunCommand.class, EvalCommand.class, BuildCommand.class, OptionsCommand.class, ShellCommand.class,
                 DoctorCommand.class, BenchCommand.class, MatrixCommand.class, CoverageCommand.class,
+                NixCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
