@@ -50,7 +50,7 @@ final class CoreBuiltins {
             return Ops.force(a[1]);
         });
         r.def("deepSeq", 2, (a, p) -> {
-            deep(a[0], p);
+            deep(a[0], p, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
             return Ops.force(a[1]);
         });
         r.def("tryEval", 1, (a, p) -> {
@@ -139,16 +139,19 @@ final class CoreBuiltins {
     }
 
     /** Forces a value and everything inside it. */
-    static void deep(Object v, Pos p) {
+    static void deep(Object v, Pos p, java.util.Set<Object> seen) {
         v = Ops.force(v);
+        if ((v instanceof NixList || v instanceof NixAttrs) && !seen.add(v)) {
+            return;
+        }
         if (v instanceof NixList l) {
             for (int k = 0; k < l.size(); k++) {
-                deep(l.lazy(k), p);
+                deep(l.lazy(k), p, seen);
             }
         } else if (v instanceof NixAttrs s) {
             for (var e : s.map().entrySet()) {
                 try {
-                    deep(e.getValue(), p);
+                    deep(e.getValue(), p, seen);
                 } catch (NixException err) {
                     Pos at = s.pos(e.getKey());
                     throw err.addFrame("while evaluating the attribute '" + e.getKey() + "'", at != null ? at : p);

@@ -215,8 +215,8 @@ final class Exprs {
 
     /** The value of {@code inherit (e)}'s set, stored in a slot after a set's own attributes. */
     static final class InheritFrom extends Expr {
-        final Attrs owner;
-        final int index;
+        Attrs owner;
+        int index;
 
         InheritFrom(Pos pos, Attrs owner, int index) {
             super(pos);

@@ -28,7 +28,13 @@ final class IoBuiltins {
         r.def("import", 1, (a, p) -> state.importFile(path(a[0], p), p));
         r.def("scopedImport", 2, (a, p) -> state.scopedImport(Ops.attrs(a[0], p), path(a[1], p), p));
         r.def("readFile", 1, (a, p) -> state.read(path(a[0], p), p));
-        r.def("pathExists", 1, (a, p) -> state.exists(path(a[0], p)));
+        r.def("pathExists", 1, (a, p) -> {
+            Object v = Ops.force(a[0]);
+            String raw = v instanceof NixPath np ? np.path() : Ops.coerce(v, p, false);
+            String abs = path(v, p);
+            boolean mustBeDir = raw.endsWith("/") || raw.endsWith("/.");
+            return mustBeDir ? state.isDirectory(abs) : state.exists(abs);
+        });
         r.def("readFileType", 1, (a, p) -> type(Path.of(path(a[0], p)), p));
         r.def("readDir", 1, (a, p) -> {
             Path dir = Path.of(path(a[0], p));

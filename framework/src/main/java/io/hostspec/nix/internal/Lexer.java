@@ -113,7 +113,7 @@ final class Lexer {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
                 i++;
             } else if (c == '#') {
-                while (i < src.length() && src.charAt(i) != '\n') {
+                while (i < src.length() && src.charAt(i) != '\n' && src.charAt(i) != '\r') {
                     i++;
                 }
             } else if (c == '/' && i + 1 < src.length() && src.charAt(i + 1) == '*') {

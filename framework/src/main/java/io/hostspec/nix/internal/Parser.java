@@ -326,6 +326,9 @@ final class Parser {
                 p++;
                 Expr e = expr();
                 expect(Kind.RBRACE, "'}'");
+                if (e instanceof OpExprs.Const c && c.value instanceof String s) {
+                    return new Exprs.AttrName(s, null);
+                }
                 return new Exprs.AttrName(null, e);
             }
             default:
@@ -442,11 +445,13 @@ final class Parser {
 
     private Expr string(Token open) {
         List<Expr> parts = new ArrayList<>();
+        boolean interpolated = false;
         while (tok().kind() != Kind.DQUOTE_END) {
             Token t = next();
             if (t.kind() == Kind.STR) {
                 parts.add(new OpExprs.Const(t.pos(), t.text()));
             } else if (t.kind() == Kind.DOLLAR_CURLY) {
+                interpolated = true;
                 parts.add(expr());
                 expect(Kind.RBRACE, "'}'");
             } else {
@@ -458,7 +463,7 @@ final class Parser {
         if (parts.isEmpty()) {
             return new OpExprs.Const(open.pos(), "");
         }
-        if (parts.size() == 1 && parts.get(0) instanceof OpExprs.Const c) {
+        if (!interpolated && parts.size() == 1 && parts.get(0) instanceof OpExprs.Const c) {
             return new OpExprs.Const(open.pos(), c.value);
         }
         return new OpExprs.Interp(open.pos(), parts, false);
@@ -567,8 +572,15 @@ final class Parser {
         Exprs.AttrDef old = cur.attrs.get(last.name());
         if (old != null) {
             if (old.kind == Exprs.Kind.PLAIN && old.e instanceof Exprs.Attrs into
-                    && value instanceof Exprs.Attrs from && from.inheritFrom.isEmpty()) {
+                    && value instanceof Exprs.Attrs from) {
+                int shift = into.inheritFrom.size();
+                into.inheritFrom.addAll(from.inheritFrom);
                 for (var e : from.attrs.entrySet()) {
+                    if (e.getValue().kind == Exprs.Kind.INHERITED_FROM
+                            && e.getValue().e instanceof Exprs.Select sel && sel.e instanceof Exprs.InheritFrom f) {
+                        f.owner = into;
+                        f.index += shift;
+                    }
                     Exprs.AttrDef prior = into.attrs.get(e.getKey());
                     if (prior != null) {
                         throw already(shown + "." + e.getKey(), e.getValue().pos, prior.pos);
