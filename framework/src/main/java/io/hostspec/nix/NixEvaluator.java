@@ -50,7 +50,8 @@ public final class NixEvaluator {
                 }
             }
         }
-        return create(Path.of("").toAbsolutePath(), path, System.getenv(), Map.of());
+        return create(Path.of("").toAbsolutePath(), path, System.getenv(),
+                Map.of("hostspecEvalModules", new EvalModulesHook()));
     }
 
     /**

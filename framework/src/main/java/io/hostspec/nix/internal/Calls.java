@@ -67,4 +67,9 @@ public final class Calls {
     public static String toJson(Object v) {
         return Json.write(v, Pos.NONE);
     }
+
+    /** Forces a value that must be a set. */
+    public static io.hostspec.nix.NixAttrs attrs(Object v) {
+        return Ops.attrs(v, Pos.NONE);
+    }
 }
