@@ -35,7 +35,7 @@ final class EvalModulesHook extends NixFunction {
         for (int k = 0; k < list.size(); k++) {
             Object m = list.get(k);
             if (m instanceof NixPath p) {
-                roots.add(new Module(p.path(), p.path(), "", List.of(new Module.Import(p.path(),
+                roots.add(new Module("<evalModules module " + k + ">", callPos.file(), "", List.of(new Module.Import(p.path(),
                         new Provenance(callPos.file(), callPos.line()))), List.of(), List.of()));
             } else {
                 roots.add(convert.convert(m, "<module " + k + " of evalModules>", callPos.file()));
