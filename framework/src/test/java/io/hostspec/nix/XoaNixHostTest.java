@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -38,9 +37,9 @@ class XoaNixHostTest {
         // everything but where the host's own options are written (xoa.toml:N versus xoa.nix:M)
         assertEquals(new Recipe(toml.hostName(), toml.packages(), toml.files(), toml.groups(), toml.users(),
                 toml.units(), toml.nftables(), toml.sysctls(), toml.kernelModules(), toml.stateDirs(), toml.hardware(),
-                toml.artifacts(), Map.of()), new Recipe(nix.hostName(), nix.packages(), nix.files(), nix.groups(),
+                toml.artifacts(), new java.util.TreeMap<>()), new Recipe(nix.hostName(), nix.packages(), nix.files(), nix.groups(),
                 nix.users(), nix.units(), nix.nftables(), nix.sysctls(), nix.kernelModules(), nix.stateDirs(),
-                nix.hardware(), nix.artifacts(), Map.of()));
+                nix.hardware(), nix.artifacts(), new java.util.TreeMap<>()));
         assertEquals(toml.options().keySet(), nix.options().keySet());
         assertEquals(List.of("vm-images/hosts/xoa.nix:8"), nix.options().get("networking.hostName"));
     }
