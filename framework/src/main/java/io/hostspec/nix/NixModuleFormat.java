@@ -38,8 +38,7 @@ public final class NixModuleFormat implements ModuleFormat {
         try {
             return NixEvaluator.onLargeStack(() -> {
                 if (nix == null) {
-                    String root = System.getProperty("hostspec.root");
-                    Path cwd = root == null || root.isBlank() ? Path.of("").toAbsolutePath() : Path.of(root);
+                    Path cwd = shownFrom(file, displayFile);
                     nix = NixEvaluator.create(cwd, List.of(), System.getenv(),
                             Map.of("hostspecEvalModules", new EvalModulesHook()));
                     modules = new NixModules(view, nix.evalExpr("import <nixpkgs/lib>"), Map.of());
@@ -51,6 +50,21 @@ public final class NixModuleFormat implements ModuleFormat {
             throw new ConfigException(new ConfigError(ConfigError.Kind.SYNTAX, "error while reading the module "
                     + displayFile + ": " + e.getMessage(), List.of(at)));
         }
+    }
+
+    /** The folder file names are shown relative to: the module system's project root. */
+    private static Path shownFrom(Path file, String displayFile) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path shown = Path.of(displayFile);
+        if (!shown.isAbsolute() && abs.endsWith(shown)) {
+            Path root = abs.getRoot();
+            for (int k = 0; k < abs.getNameCount() - shown.getNameCount(); k++) {
+                root = root.resolve(abs.getName(k));
+            }
+            return root;
+        }
+        String root = System.getProperty("hostspec.root");
+        return root == null || root.isBlank() ? Path.of("").toAbsolutePath() : Path.of(root);
     }
 
     @Override
