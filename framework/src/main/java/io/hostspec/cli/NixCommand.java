@@ -52,6 +52,9 @@ final class NixCommand {
         @Option(names = "--json", description = "Print the value as JSON (implies --strict).")
         boolean json;
 
+        @Option(names = "--xml", description = "Print the value as Nix's XML (implies --strict).")
+        boolean xml;
+
         @Option(names = "-I", paramLabel = "PATH", description = "Add to the search path (prefix=path or path).")
         List<String> include = new ArrayList<>();
 
@@ -88,6 +91,9 @@ final class NixCommand {
                     v = Calls.autoCall(v, autoArgs);
                     if (attr != null) {
                         v = Calls.select(v, attr);
+                    }
+                    if (xml) {
+                        return io.hostspec.nix.internal.Xml.write(v).stripTrailing();
                     }
                     return json ? Calls.toJson(v) : NixPrinter.print(v, strict);
                 }, LIMIT);

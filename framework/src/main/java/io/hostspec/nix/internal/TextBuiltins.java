@@ -85,6 +85,7 @@ final class TextBuiltins {
             return Paths.dir(Ops.coerce(v, p, false));
         });
         r.def("toJSON", 1, (a, p) -> Json.write(a[0], p));
+        r.def("toXML", 1, (a, p) -> Xml.write(a[0]));
         r.def("fromJSON", 1, (a, p) -> Json.read(Ops.string(a[0], p), p));
         r.def("fromTOML", 1, (a, p) -> Json.readToml(Ops.string(a[0], p), p));
         r.def("unsafeDiscardStringContext", 1, (a, p) -> Ops.coerce(a[0], p, false));
