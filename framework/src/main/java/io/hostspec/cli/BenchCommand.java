@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Hosts hosts = new Hosts(projectOptions.project());
         EvaluatedHost evaluated = hosts.evaluate(hosts.resolve(host));
+        long nixStart = System.nanoTime(); // a .nix host read and realized by a fresh module system, in this JVM
+        new Hosts(projectOptions.project()).evaluate(hosts.resolve("hosts/xoa.nix"));
+        double evalNix = seconds(nixStart);
         HostTools.ensureVmBackend();
         Recipe recipe = evaluated.recipe();
         ImageBuilder builder = ImageBuilder.create();
@@ -118,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             figures.put("parallelEfficiency", round(efficiency, 2));
             figures.put("cacheHitSeconds", round(cacheHit, 3));
             figures.put("commandRoundTripMs", round(roundTrip, 1));
+            figures.put("evalNixSeconds", round(evalNix, 3));
             print(figures);
             return 0;
         } finally {

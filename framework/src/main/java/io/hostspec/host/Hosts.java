@@ -47,13 +47,17 @@ public final class Hosts {
      */
     public HostSpec resolve(String host) {
         Provenance where = new Provenance("<command line>", 0);
-        if (host.endsWith(".toml")) {
+        if (host.endsWith(".toml") || host.endsWith(".nix")) {
             Path p = Path.of(host).toAbsolutePath().normalize();
-            String name = p.getFileName().toString().replaceFirst("\\.toml$", "");
+            if (!Files.isRegularFile(p) && Files.isRegularFile(project.root().resolve("vm-images").resolve(host))) {
+                p = project.root().resolve("vm-images").resolve(host); // hosts/xoa.nix names vm-images/hosts/xoa.nix
+            }
+            String name = p.getFileName().toString().replaceFirst("\\.(toml|nix)$", "");
             return HostSpec.named(name).withModule(p.toString(), where);
         }
         String name = host.startsWith("hosts/") ? host.substring("hosts/".length()) : host;
-        if (!host.contains("/") && Files.isRegularFile(project.root().resolve("vm-images/hosts/" + host + ".toml"))) {
+        if (!host.contains("/") && (Files.isRegularFile(project.root().resolve("vm-images/hosts/" + host + ".toml"))
+                || Files.isRegularFile(project.root().resolve("vm-images/hosts/" + host + ".nix")))) {
             return HostSpec.named(name).withModule("hosts/" + host, where);
         }
         return HostSpec.named(name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name)

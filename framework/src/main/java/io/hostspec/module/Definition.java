@@ -30,10 +30,15 @@ public record Definition(List<String> option, Object value, Provenance where, St
     /**
      * An mkIf condition.
      *
-     * @param option the bool option that must be true
+     * @param option the bool option that must be true (empty for a computed test)
      * @param where  where the condition was written
+     * @param test   a computed test (a .nix module's {@code mkIf expr}), or null
      */
-    public record Condition(List<String> option, Provenance where) {
+    public record Condition(List<String> option, Provenance where, java.util.function.BooleanSupplier test) {
+        /** A condition naming a bool option. */
+        public Condition(List<String> option, Provenance where) {
+            this(option, where, null);
+        }
     }
 
     /** The concrete option path as written, e.g. {@code services.redis.servers.xo.enable}. */

@@ -56,6 +56,10 @@ final class Evaluation {
     void addBlock(Module module, Module.Block block) {
         List<Definition.Condition> conditions = new ArrayList<>();
         for (Module.WrittenCondition c : block.conditions()) {
+            if (c.test() != null) {
+                conditions.add(new Definition.Condition(List.of(), c.where(), c.test()));
+                continue;
+            }
             List<String> path;
             try {
                 path = OptionPath.parse(c.option());
@@ -281,6 +285,12 @@ final class Evaluation {
 
     private boolean holds(Definition d) {
         for (Definition.Condition c : d.conditions()) {
+            if (c.test() != null) {
+                if (!c.test().getAsBoolean()) {
+                    return false;
+                }
+                continue;
+            }
             Object v = value(c.option(), c.where());
             if (!Boolean.TRUE.equals(v)) {
                 return false;
@@ -290,6 +300,9 @@ final class Evaluation {
     }
 
     private Object resolve(Object v, Provenance where) {
+        if (v instanceof java.util.function.Supplier<?> computed) {
+            return resolve(computed.get(), where); // a .nix definition computed on demand (it may read options)
+        }
         if (v instanceof String s) {
             Matcher whole = WHOLE_REF.matcher(s);
             if (whole.matches()) {

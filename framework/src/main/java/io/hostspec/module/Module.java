@@ -37,11 +37,17 @@ public record Module(String name, String file, String description, List<Import> 
     }
 
     /**
-     * A condition as written, resolved during evaluation.
+     * A condition as written, resolved during evaluation: a bool option, or (from a .nix module's
+     * {@code mkIf expr}) a computed test that may read other options.
      *
-     * @param option the option path as written
+     * @param option the option path as written; empty for a computed test
      * @param where  where it was written
+     * @param test   the computed test, or null for an option condition
      */
-    public record WrittenCondition(String option, Provenance where) {
+    public record WrittenCondition(String option, Provenance where, java.util.function.BooleanSupplier test) {
+        /** A condition naming a bool option. */
+        public WrittenCondition(String option, Provenance where) {
+            this(option, where, null);
+        }
     }
 }

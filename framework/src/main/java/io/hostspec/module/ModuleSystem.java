@@ -26,11 +26,29 @@ public final class ModuleSystem {
     private final List<Path> modulePath;
     private final List<OptionDecl> builtIns;
     private final Map<Path, Module> parsed = new HashMap<>();
+    private final List<ModuleFormat> formats = new ArrayList<>();
 
     private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.modulePath = List.copyOf(modulePath);
         this.builtIns = List.copyOf(builtIns);
+        java.util.ServiceLoader.load(ModuleFormat.class).forEach(formats::add);
+    }
+
+    /** The suffixes of module files: .toml first, then the other formats'. */
+    private List<String> suffixes() {
+        List<String> out = new ArrayList<>(List.of(".toml"));
+        formats.forEach(f -> out.add(f.suffix()));
+        return out;
+    }
+
+    private String suffixOf(String name) {
+        for (String s : suffixes()) {
+            if (name.endsWith(s)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**
@@ -79,6 +97,14 @@ public final class ModuleSystem {
      *                         cycles
      */
     public Config evaluate(List<Module> roots) {
+        return evaluate(roots, config -> { });
+    }
+
+    /**
+     * {@link #evaluate(List)}, telling a caller the configuration as soon as it exists (before any value is computed),
+     * for front ends whose definitions read other options.
+     */
+    public Config evaluate(List<Module> roots, java.util.function.Consumer<Config> starting) {
         List<ConfigError> errors = new ArrayList<>();
         List<Module> closure = closure(roots, errors);
         OptionTree tree = new OptionTree();
@@ -96,12 +122,15 @@ public final class ModuleSystem {
                 evaluation.addBlock(m, b);
             }
         }
+        Config config = new Config(evaluation, closure);
+        formats.forEach(f -> f.evaluating(config));
+        starting.accept(config);
         evaluation.evaluateAll();
         errors.addAll(evaluation.errors());
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
-        return new Config(evaluation, closure);
+        return config;
     }
 
     /** Every module name found on the search path, sorted. */
@@ -112,9 +141,12 @@ public final class ModuleSystem {
                 continue;
             }
             try (Stream<Path> s = Files.walk(dir)) {
-                s.filter(p -> p.toString().endsWith(".toml")).forEach(p -> {
+                s.forEach(p -> {
                     String rel = dir.relativize(p).toString();
-                    out.add(rel.substring(0, rel.length() - ".toml".length()));
+                    String suffix = suffixOf(rel);
+                    if (suffix != null) {
+                        out.add(rel.substring(0, rel.length() - suffix.length()));
+                    }
                 });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -180,13 +212,21 @@ public final class ModuleSystem {
             throw new ConfigException(new ConfigError(ConfigError.Kind.MISSING_MODULE, "cannot read module "
                     + display(abs) + ": " + e.getMessage(), List.of(new Provenance(display(abs), 0))));
         }
-        Module m = ModuleLoader.parse(name, display(abs), text, 0);
+        Module m = null;
+        for (ModuleFormat f : formats) {
+            if (abs.toString().endsWith(f.suffix())) {
+                m = f.read(name, display(abs), abs);
+            }
+        }
+        if (m == null) {
+            m = ModuleLoader.parse(name, display(abs), text, 0);
+        }
         parsed.put(abs, m);
         return m;
     }
 
     private Path resolveFrom(String name, String importerFile) {
-        if (name.endsWith(".toml") && !name.startsWith("/")) {
+        if (suffixOf(name) != null && !name.startsWith("/")) {
             Path rel = projectRoot.resolve(importerFile).getParent().resolve(name).normalize();
             if (Files.isRegularFile(rel)) {
                 return rel;
@@ -196,22 +236,25 @@ public final class ModuleSystem {
     }
 
     private Path resolve(String name) {
-        if (name.endsWith(".toml")) {
+        if (suffixOf(name) != null) {
             Path p = Path.of(name);
             Path abs = p.isAbsolute() ? p : projectRoot.resolve(p);
             return Files.isRegularFile(abs) ? abs : null;
         }
         for (Path dir : modulePath) {
-            Path candidate = dir.resolve(name + ".toml");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
+            for (String suffix : suffixes()) {
+                Path candidate = dir.resolve(name + suffix);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
             }
         }
         return null;
     }
 
     private String moduleName(String name, Path file) {
-        if (!name.endsWith(".toml")) {
+        String suffix = suffixOf(name);
+        if (suffix == null) {
             return name;
         }
         Path abs = file.toAbsolutePath().normalize();
@@ -219,7 +262,7 @@ public final class ModuleSystem {
             Path d = dir.toAbsolutePath().normalize();
             if (abs.startsWith(d)) {
                 String rel = d.relativize(abs).toString();
-                return rel.substring(0, rel.length() - ".toml".length());
+                return rel.substring(0, rel.length() - suffix.length());
             }
         }
         return display(abs);
