@@ -63,7 +63,7 @@ public record Recipe(
      * The version of what every image holds beyond the recipe (hostspec's own guest parts, written by the image
      * builder). Part of {@link #imageHash()}: bumping it rebuilds every image and retakes every warm snapshot.
      */
-    public static final int IMAGE_LAYOUT = 2;
+    public static final int IMAGE_LAYOUT = 3;
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
