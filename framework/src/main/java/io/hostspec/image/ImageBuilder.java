@@ -145,7 +145,7 @@ public final class ImageBuilder {
                 return timed(host, BuildStage.PACKAGE_LAYER,
                         () -> layers().layer(host, recipe.packages(), scratch.resolve("rootfs")).tar());
             } finally {
-                FileTrees.deleteRecursively(scratch);
+                FileTrees.deleteInBackground(scratch);
             }
         } catch (IOException e) {
             throw new ImageBuildException(host, BuildStage.PACKAGE_LAYER.label(), e.getMessage(), e);
@@ -195,7 +195,7 @@ public final class ImageBuilder {
                 return null;
             });
         } finally {
-            FileTrees.deleteRecursively(scratch);
+            FileTrees.deleteInBackground(scratch);
         }
     }
 
