@@ -25,12 +25,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./hostspec bench [--json]}: measures, in one run on this machine, a host's cold boot against its warm start,
- * N hosts warm-started together against one, an image cache hit and a command round trip through the guest agent.
- * The method is described in docs/performance.md.
+ * {@code ./hostspec bench [--json]}: measures, in one run on this machine, a first image from an empty cache and the
+ * next one on its common base, a host's cold boot against its warm start, N hosts warm-started together against one,
+ * an image cache hit and a command round trip through the guest agent. The method is described in
+ * docs/performance.md.
  */
-@Command(name = "bench", description = "Measures cold boot vs warm start, parallel starts, cache hits and "
-        + "command round trips on this machine.")
+@Command(name = "bench", description = "Measures image builds, cold boot vs warm start, parallel starts, cache hits "
+        + "and command round trips on this machine.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the figures as one JSON object.")
@@ -45,6 +46,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--parallel", defaultValue = "4", description = "Hosts started together (default: ${DEFAULT-VALUE}).")
     int parallel;
+
+    @Option(names = "--no-images", description = "Skip the first and next image builds (minutes from an empty cache).")
+    boolean noImages;
 
     @Mixin
     ProjectOptions projectOptions;
@@ -66,6 +70,13 @@ final class BenchCommand implements Callable<Integer> {
         HostTools.ensureVmBackend();
         Recipe recipe = evaluated.recipe();
         ImageBuilder builder = ImageBuilder.create();
+        BenchImages images = null;
+        if (!noImages) {
+            images = BenchImages.measure(recipe, builder.cache().root().resolve("tmp"));
+            err.printf("[bench] first image (common base from an empty cache): %.1f s; next image (%s more): %.1f s%n",
+                    images.firstSeconds(), String.join(", ", BenchImages.NEXT_PACKAGES), images.nextSeconds());
+            err.flush();
+        }
         BuiltImage image = builder.build(recipe); // builds on a miss; not measured
         long t = System.nanoTime();
         builder.build(recipe);
@@ -77,9 +88,17 @@ final class BenchCommand implements Callable<Integer> {
         try {
             System.setProperty(SnapshotCache.PROPERTY, "false");
             List<Double> cold = new ArrayList<>();
+            List<Double> coldCpu = new ArrayList<>();
+            List<Double> coldGuest = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
-                cold.add(startOnce(machine));
+                ColdBoot boot = coldBoot(machine);
+                cold.add(boot.seconds());
+                coldCpu.add(boot.qemuCpuSeconds());
+                boot.systemdSeconds().ifPresent(coldGuest::add);
                 progress(err, "cold boot", i, cold);
+                err.printf("[bench]   QEMU CPU until the agent answered: %.2f s; %s%n", boot.qemuCpuSeconds(),
+                        boot.systemdAnalyze());
+                err.flush();
             }
             System.setProperty(SnapshotCache.PROPERTY, "true");
             double prime = startOnce(machine); // takes the snapshot if there is none; not counted
@@ -112,13 +131,24 @@ final class BenchCommand implements Callable<Integer> {
             double coldMedian = median(cold);
             double warmMedian = median(warm);
             // speedup = N * t_single / t_wall(N together); efficiency = speedup / N
-            double efficiency = (parallel * warmMedian / wall) / parallel;
+            double speedup = parallel * warmMedian / wall;
+            int cores = Runtime.getRuntime().availableProcessors();
             Map<String, Object> figures = new LinkedHashMap<>();
+            if (images != null) {
+                figures.put("firstImageSeconds", round(images.firstSeconds(), 1));
+                figures.put("nextImageSeconds", round(images.nextSeconds(), 1));
+            }
             figures.put("coldBootSeconds", round(coldMedian, 2));
+            figures.put("coldBootCpuSeconds", round(median(coldCpu), 2));
+            if (!coldGuest.isEmpty()) {
+                figures.put("coldBootSystemdSeconds", round(median(coldGuest), 2));
+            }
             figures.put("warmStartSeconds", round(warmMedian, 2));
             figures.put("warmVsCold", round(coldMedian / warmMedian, 1));
             figures.put("parallelHosts", parallel);
-            figures.put("parallelEfficiency", round(efficiency, 2));
+            figures.put("parallelEfficiency", round(speedup / parallel, 2));
+            figures.put("cores", cores);
+            figures.put("parallelEfficiencyVsCores", round(speedup / Math.min(parallel, cores), 2));
             figures.put("cacheHitSeconds", round(cacheHit, 3));
             figures.put("commandRoundTripMs", round(roundTrip, 1));
             figures.put("evalNixSeconds", round(evalNix, 3));
@@ -130,6 +160,51 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 System.setProperty(SnapshotCache.PROPERTY, previous);
             }
+        }
+    }
+
+    /**
+     * One cold boot: wall-clock time until the agent answers, the CPU time QEMU used for it (less sensitive to other
+     * load on the machine than the wall clock), and the guest's own {@code systemd-analyze} figure.
+     */
+    private record ColdBoot(double seconds, double qemuCpuSeconds, java.util.Optional<Double> systemdSeconds,
+                            String systemdAnalyze) {
+    }
+
+    private static ColdBoot coldBoot(MachineSpec machine) {
+        try (Lab lab = Lab.create()) {
+            Machine m = lab.add(machine);
+            long t0 = System.nanoTime();
+            m.start();
+            m.waitForAgent(Timeouts.boot());
+            double seconds = seconds(t0);
+            double cpu = m.qemuPid().stream().mapToDouble(BenchCommand::cpuSeconds).findFirst().orElse(Double.NaN);
+            m.execute("systemctl is-system-running --wait", Timeouts.boot());
+            String analyze = m.execute("systemd-analyze").stdout().lines().findFirst().orElse("").strip();
+            return new ColdBoot(seconds, cpu, systemdTotal(analyze), analyze);
+        }
+    }
+
+    /** The total of {@code systemd-analyze}'s first line ("Startup finished in ... = 12.345s"), in seconds. */
+    static java.util.Optional<Double> systemdTotal(String line) {
+        var m = java.util.regex.Pattern.compile("= (?:(\\d+)min )?(\\d+(?:\\.\\d+)?)(ms|s)\\s*$").matcher(line);
+        if (!m.find()) {
+            return java.util.Optional.empty();
+        }
+        double minutes = m.group(1) == null ? 0 : Double.parseDouble(m.group(1));
+        double value = Double.parseDouble(m.group(2));
+        return java.util.Optional.of(minutes * 60 + (m.group(3).equals("ms") ? value / 1000 : value));
+    }
+
+    /** User plus system CPU seconds of a running process, from /proc/PID/stat. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 (utime, stime) of proc(5); f[0] is field 3
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -4,9 +4,11 @@ package io.hostspec.image;
 public enum BuildStage {
     /** The recipe's image was already in the cache. */
     CACHE_HIT("cache hit"),
-    /** The shared root file system with the recipe's packages (mmdebstrap), or its reuse from the cache. */
+    /** The common base every image shares (mmdebstrap, once per machine), or its reuse from the cache. */
     BASE_LAYER("base layer"),
-    /** A copy of the base layer gets the recipe's accounts, files and units. */
+    /** The recipe's own packages installed with apt on the common base, or the layer's reuse from the cache. */
+    PACKAGE_LAYER("package layer"),
+    /** An unpacked copy of the layer gets the recipe's accounts, files and units. */
     APPLY_RECIPE("apply recipe"),
     /** The root file system becomes an ext4 image. */
     EXT4("ext4"),

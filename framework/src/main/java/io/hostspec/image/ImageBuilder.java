@@ -1,9 +1,7 @@
 package io.hostspec.image;
 
-import io.hostspec.image.internal.AptErrors;
 import io.hostspec.image.internal.Exec;
 import io.hostspec.image.internal.FileTrees;
-import io.hostspec.image.internal.MmdebstrapCommand;
 import io.hostspec.image.internal.RecipeApplier;
 import io.hostspec.image.internal.Rootfs;
 import io.hostspec.realize.Recipe;
@@ -20,14 +18,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Builds bootable images from {@link Recipe}s: the HOW and WHERE to the recipe's WHAT.
  *
- * <p>An image is built in layers. The base layer (Debian {@value #DEFAULT_SUITE} from mmdebstrap with
- * {@link Recipe#BASE_PACKAGES} plus the recipe's packages, and an initramfs with most modules) is cached per package
- * set, so recipes that differ only in files, accounts or units share it. On top of a copy of it the recipe is applied,
+ * <p>An image is built in layers. The common base (Debian {@value #DEFAULT_SUITE} from mmdebstrap with
+ * {@link Recipe#BASE_PACKAGES}: the kernel and a small initramfs) is built once per machine. A recipe with packages
+ * of its own gets a package layer on top of it (the base unpacked and the packages installed with apt), cached by
+ * base and package set, so recipes that differ only in files, accounts or units share it and a new package set costs
+ * an apt install, not a bootstrap. Packages are downloaded once per machine into the cache's apt archive. On top of
+ * an unpacked copy of the layer the recipe is applied,
  * the tree is packed into an ext4 file system (no partition table, booted as {@code root=/dev/vda}) and converted to a
  * read-only qcow2 base disk; kernel and initrd are copied out of the image's own /boot for direct boot. Everything
  * lands in the {@link ImageCache}, named by {@link Recipe#imageHash()}: identical recipes never rebuild.
@@ -125,43 +125,55 @@ public final class ImageBuilder {
     }
 
     /**
-     * The base layer tarball of {@code recipe}'s package set ({@link Recipe#BASE_PACKAGES} plus its packages): from
-     * the cache when present, otherwise bootstrapped and cached first (needs root). A live switch that changes
-     * packages compares two of them.
+     * The layer tarball of {@code recipe}'s package set ({@link Recipe#BASE_PACKAGES} plus its packages): the common
+     * base when the recipe adds no package, else its package layer; from the cache when present, otherwise built and
+     * cached first (needs root). A live switch that changes packages compares two of them.
      *
      * @param recipe the recipe whose package set is wanted
-     * @return the tarball
+     * @return the tarball, a full root file system
      */
     public Path baseLayer(Recipe recipe) {
-        var hit = cache.findBaseLayer(recipe.packagesHash());
+        var hit = layers().find(recipe.packages());
         if (hit.isPresent()) {
             return hit.get();
         }
+        String host = recipe.hostName();
         try {
-            requireRoot(recipe.hostName());
-            return timed(recipe.hostName(), BuildStage.BASE_LAYER, () -> cache.baseLayer(recipe.packagesHash(),
-                    dir -> bootstrap(recipe, dir.resolve(ImageCache.ROOTFS))));
+            requireRoot(host);
+            Path scratch = cache.scratchDir("layer-" + Layers.shortHash(recipe.imageHash()));
+            try {
+                return timed(host, BuildStage.PACKAGE_LAYER,
+                        () -> layers().layer(host, recipe.packages(), scratch.resolve("rootfs")).tar());
+            } finally {
+                FileTrees.deleteInBackground(scratch);
+            }
         } catch (IOException e) {
-            throw new ImageBuildException(recipe.hostName(), BuildStage.BASE_LAYER.label(), e.getMessage(), e);
+            throw new ImageBuildException(host, BuildStage.PACKAGE_LAYER.label(), e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageBuildException(recipe.hostName(), BuildStage.BASE_LAYER.label(), "interrupted", e);
+            throw new ImageBuildException(host, BuildStage.PACKAGE_LAYER.label(), "interrupted", e);
         }
+    }
+
+    private Layers layers() {
+        return new Layers(cache, suite, DEFAULT_VARIANT, mirror, toolTimeout, TOOL_ENV);
     }
 
     private void produceImage(Recipe recipe, Path entry) throws IOException, InterruptedException {
         String host = recipe.hostName();
         requireRoot(host);
-        Path tar = timed(host, BuildStage.BASE_LAYER, () -> cache.baseLayer(recipe.packagesHash(),
-                dir -> bootstrap(recipe, dir.resolve(ImageCache.ROOTFS))));
-        Path scratch = cache.scratchDir("build-" + shortHash(recipe.imageHash()));
+        Layers layers = layers();
+        timed(host, BuildStage.BASE_LAYER, () -> layers.base(host));
+        Path scratch = cache.scratchDir("build-" + Layers.shortHash(recipe.imageHash()));
         try {
             Path rootDir = scratch.resolve("rootfs");
+            Files.createDirectory(rootDir);
+            Layers.Layer layer = timed(host, BuildStage.PACKAGE_LAYER,
+                    () -> layers.layer(host, recipe.packages(), rootDir));
             timed(host, BuildStage.APPLY_RECIPE, () -> {
-                Files.createDirectory(rootDir);
-                run(host, BuildStage.APPLY_RECIPE, List.of("tar", "--extract", "--file", tar.toString(),
-                        "--directory", rootDir.toString(), "--numeric-owner", "--preserve-permissions",
-                        "--xattrs", "--xattrs-include=*"));
+                if (!layer.unpacked()) {
+                    layers.unpack(host, layer.tar(), rootDir);
+                }
                 applyRecipe(recipe, rootDir);
                 return null;
             });
@@ -183,30 +195,7 @@ public final class ImageBuilder {
                 return null;
             });
         } finally {
-            FileTrees.deleteRecursively(scratch);
-        }
-    }
-
-    private void bootstrap(Recipe recipe, Path output) throws IOException, InterruptedException {
-        TreeSet<String> packages = new TreeSet<>(Recipe.BASE_PACKAGES);
-        packages.addAll(recipe.packages());
-        MmdebstrapCommand cmd;
-        try {
-            cmd = new MmdebstrapCommand(suite, DEFAULT_VARIANT, packages, mirror, output);
-        } catch (IllegalArgumentException e) {
-            throw new ImageBuildException(recipe.hostName(), BuildStage.BASE_LAYER.label(), e.getMessage(), e);
-        }
-        LOG.info("[{}] mmdebstrap {} with {} packages (base layer {})", recipe.hostName(), suite, packages.size(),
-                shortHash(recipe.packagesHash()));
-        Exec.Result r = Exec.run(cmd.argv(), TOOL_ENV, toolTimeout);
-        if (!r.ok()) {
-            List<String> missing = AptErrors.missingPackages(r.stderr());
-            if (!missing.isEmpty()) {
-                throw new MissingPackageException(recipe.hostName(), missing, r.command(), r.exitCode(),
-                        r.stderrTail(STDERR_LINES));
-            }
-            throw new ToolFailedException(recipe.hostName(), BuildStage.BASE_LAYER.label(), r.command(),
-                    r.exitCode(), r.stderrTail(STDERR_LINES));
+            FileTrees.deleteInBackground(scratch);
         }
     }
 
@@ -284,6 +273,6 @@ public final class ImageBuilder {
     }
 
     private static String shortHash(String hash) {
-        return hash.substring(0, Math.min(12, hash.length()));
+        return Layers.shortHash(hash);
     }
 }

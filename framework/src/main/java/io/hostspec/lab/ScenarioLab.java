@@ -15,6 +15,7 @@ import io.hostspec.image.HostTools;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.machine.Backend;
 import io.hostspec.machine.ExecResult;
+import io.hostspec.machine.Governor;
 import io.hostspec.machine.Lab;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.MachineSpec;
@@ -29,6 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One scenario's hosts, from declaration to running machines: hosts are declared, evaluated when first asserted on,
@@ -110,6 +115,7 @@ public final class ScenarioLab implements AutoCloseable {
             throw new IllegalStateException("no host is declared in this scenario; declare one first, e.g. "
                     + "Given the host \"xoa\" from \"hosts/xoa\"");
         }
+        buildImages(names);
         for (String name : names) {
             launch(name);
         }
@@ -127,6 +133,39 @@ public final class ScenarioLab implements AutoCloseable {
         if (backend != Backend.VM) {
             throw new org.opentest4j.TestAbortedException("skipped on the " + backend.word() + " backend: tagged "
                     + "@vm-only (it needs a kernel of its own or QEMU itself; docs/backends.md)");
+        }
+    }
+
+    /**
+     * Builds the images of the hosts that have none yet, in parallel: at most one build per boot slot of the
+     * {@link Governor} (a build is apt, mke2fs and qemu-img: CPU and I/O, like a boot). Builds of hosts that share a
+     * layer wait for each other in the image cache, so the layer is built once.
+     */
+    private void buildImages(List<String> names) {
+        Map<String, Recipe> missing = new LinkedHashMap<>();
+        for (String name : names) {
+            if (!builtImages.containsKey(name)) {
+                missing.put(name, declarations.evaluate(name).recipe());
+            }
+        }
+        if (missing.size() < 2) {
+            return;
+        }
+        HostTools.ensureVmBackend();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(missing.size(), Governor.shared().bootSlots()));
+        try {
+            Map<String, Future<BuiltImage>> builds = new LinkedHashMap<>();
+            missing.forEach((name, recipe) -> builds.put(name, pool.submit(() -> images.build(recipe))));
+            for (var build : builds.entrySet()) {
+                builtImages.putIfAbsent(build.getKey(), build.getValue().get());
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the images of " + missing.keySet(), e);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -41,7 +41,8 @@ final class WarmStart {
                 .mapToObj(khz -> "tsc_early_khz=" + khz + " ").findFirst().orElse("") : "";
         // init_on_free zeroes freed pages: after the page cache is dropped before a snapshot, most guest RAM is zero,
         // which migration sends as a flag, so the state file and every restore shrink.
-        return ("root=/dev/vda rw console=ttyS0 init_on_free=1 " + clock + spec.kernelCmdlineExtra()).strip();
+        return ("root=/dev/vda rw console=ttyS0 init_on_free=1 " + QemuCommand.BOOT_OPTIONS + " " + clock
+                + spec.kernelCmdlineExtra()).strip();
     }
 
     /** Restores the machine's snapshot (taking it first if needed), else boots cold. */

@@ -70,6 +70,7 @@ public final class RecipeApplier {
         writeIdentity(recipe);
         writeGuestSupport();
         writeGenerationRecord(recipe);
+        GuestBoot.apply(rootfs, recipe.units().keySet());
         applyAccounts(recipe);
         chroot.run(List.of("usermod", "--lock", "root"));
         applyFiles(recipe.files().values());
@@ -91,7 +92,8 @@ public final class RecipeApplier {
 
     /**
      * The parts every image has for hostspec itself: the clock daemon, its unit, and the udev rule that starts it when
-     * QEMU offers the port (a guest without the port never starts it). Part of {@link Recipe#IMAGE_LAYOUT}.
+     * QEMU offers the port (a guest without the port never starts it), and the boot trimmed to what a test host needs
+     * ({@link GuestBoot}). Part of {@link Recipe#IMAGE_LAYOUT}.
      */
     void writeGuestSupport() throws IOException {
         rootfs.write(CLOCK_DAEMON, resource("guest/hostspec-clock"), 0755, 0, 0);

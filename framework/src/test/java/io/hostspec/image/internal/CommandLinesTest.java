@@ -19,8 +19,36 @@ class CommandLinesTest {
         assertEquals("mmdebstrap", argv.get(0));
         assertTrue(argv.contains("--include=curl,redis-server"), argv.toString());
         assertTrue(argv.contains("--variant=apt"));
-        assertTrue(argv.stream().anyMatch(a -> a.startsWith("--setup-hook=") && a.contains("MODULES=most")));
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("--setup-hook=") && a.contains("MODULES=list")
+                && a.contains("virtio_blk")));
         assertEquals(List.of("bookworm", "/c/rootfs.tar"), argv.subList(argv.size() - 2, argv.size()));
+        assertTrue(argv.stream().noneMatch(a -> a.contains("apt/archives")), "no archive unless asked: " + argv);
+    }
+
+    @Test
+    void theArchiveIsLinkedInAndTheDownloadsAndListsAreSavedOut() {
+        List<String> argv = new MmdebstrapCommand("bookworm", "apt", new TreeSet<>(List.of("curl")), null,
+                Path.of("/c/rootfs.tar")).withArchive(Path.of("/c/apt/archives"), Path.of("/c/tmp/debs"))
+                .withListsOut(Path.of("/c/apt-lists.tar")).argv();
+        assertTrue(argv.contains("--skip=essential/unlink"), "essential packages stay for the archive: " + argv);
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("--setup-hook=") && a.contains("'/c/apt/archives'/.")));
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("--customize-hook=") && a.contains("'/c/tmp/debs'/")));
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("--customize-hook=tar") && a.contains("'/c/apt-lists.tar'")));
+        assertEquals(List.of("bookworm", "/c/rootfs.tar"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void aPackageLayerRunsInItsOwnMountNamespaceWithoutStartingServices() {
+        List<String> argv = new PackageInstall(Path.of("/s/rootfs"), Path.of("/c/apt-lists.tar"),
+                new TreeSet<>(List.of("tmux", "jq"))).argv();
+        assertEquals(List.of("unshare", "--mount", "--propagation", "private", "--fork"), argv.subList(0, 5));
+        assertEquals(List.of("/s/rootfs", "/c/apt-lists.tar", "jq", "tmux"), argv.subList(argv.size() - 4, argv.size()));
+        assertTrue(PackageInstall.SCRIPT.contains("exit 101"), "policy-rc.d denies service starts");
+        assertTrue(PackageInstall.SCRIPT.contains("update_initramfs=no"));
+        assertThrows(IllegalArgumentException.class, () -> new PackageInstall(Path.of("/r"), Path.of("/l"),
+                new TreeSet<>(List.of("--force-yes"))));
+        assertThrows(IllegalArgumentException.class, () -> new PackageInstall(Path.of("/r"), Path.of("/l"),
+                new TreeSet<>()));
     }
 
     @Test
