@@ -176,9 +176,9 @@ final class BenchCommand implements Callable<Integer> {
             Machine m = lab.add(machine);
             long t0 = System.nanoTime();
             m.start();
-            m.waitForAgent(Timeouts.boot());
+            m.waitUntilReady(Timeouts.boot());
             double seconds = seconds(t0);
-            double cpu = m.qemuPid().stream().mapToDouble(BenchCommand::cpuSeconds).findFirst().orElse(Double.NaN);
+            double cpu = m.pid().stream().mapToDouble(BenchCommand::cpuSeconds).findFirst().orElse(Double.NaN);
             m.execute("systemctl is-system-running --wait", Timeouts.boot());
             String analyze = m.execute("systemd-analyze").stdout().lines().findFirst().orElse("").strip();
             return new ColdBoot(seconds, cpu, systemdTotal(analyze), analyze);

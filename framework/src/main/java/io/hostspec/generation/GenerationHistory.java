@@ -463,6 +463,6 @@ public final class GenerationHistory {
     }
 
     private String journal(String unit) {
-        return io.hostspec.machine.Evidence.journal(machine, unit, JOURNAL_LINES);
+        return io.hostspec.machine.Evidence.journal(machine::execute, unit, JOURNAL_LINES);
     }
 }

@@ -76,9 +76,28 @@ public final class Evidence {
      * @return the unit's last journal lines under a heading ({@code --- journal of UNIT (last N lines) ---})
      */
     public static String journal(Machine m, String unit, int lines) {
+        return journal(m::execute, unit, lines);
+    }
+
+    /** A way to run a command in a guest: a machine's {@code execute}, or that of a narrower view of one. */
+    @FunctionalInterface
+    public interface CommandRunner {
+        /** Runs {@code command} and returns its outcome whatever its exit code; bounded by {@code timeout}. */
+        ExecResult execute(String command, java.time.Duration timeout);
+    }
+
+    /**
+     * Like {@link #journal(Machine, String, int)}, through any {@link CommandRunner}.
+     *
+     * @param run   runs the journalctl command in the guest
+     * @param unit  a systemd unit
+     * @param lines how many journal lines
+     * @return the unit's last journal lines under a heading
+     */
+    public static String journal(CommandRunner run, String unit, int lines) {
         String text;
         try {
-            text = m.execute("journalctl --no-pager -n " + lines + " -u " + Shell.quote(unit) + " 2>&1",
+            text = run.execute("journalctl --no-pager -n " + lines + " -u " + Shell.quote(unit) + " 2>&1",
                     Timeouts.PROTOCOL_CALL).stdout().strip();
         } catch (RuntimeException e) {
             text = "(unavailable: " + e.getMessage() + ")";
