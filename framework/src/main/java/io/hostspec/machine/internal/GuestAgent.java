@@ -150,7 +150,10 @@ public final class GuestAgent implements AutoCloseable {
                         last.set(status);
                         return status.path("exited").asBoolean(false);
                     });
-        } catch (ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException | ChannelTimeoutException e) {
+            if (e instanceof ChannelTimeoutException late && System.nanoTime() < deadline) {
+                throw late; // the agent stopped answering before the command's time was up
+            }
             throw new ChannelTimeoutException(channel.socket(),
                     path + " " + args + " (guest pid " + pid + ") did not exit within " + timeout);
         }
