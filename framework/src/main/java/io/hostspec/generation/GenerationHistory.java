@@ -260,7 +260,7 @@ public final class GenerationHistory {
                 deltaTar);
         String path = SCRIPT_DIR + "/activate-" + to.number() + "-" + kind.word() + ".sh";
         machine.writeFile(path, script);
-        ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", Timeouts.ACTIVATION);
+        ExecResult r = machine.execute("sh " + Shell.quote(path) + " 2>&1", atLeastTheWait(Timeouts.ACTIVATION));
         if (!r.succeeded()) {
             throw new GenerationException("[" + machine.name() + "] the activation of generation " + to.number()
                     + " (" + kind.word() + " from " + from.number() + ") failed with exit code " + r.exitCode()
@@ -434,6 +434,11 @@ public final class GenerationHistory {
         };
     }
 
+    // A longer configured wait (-Dhostspec.timeout, for slow or contended hosts) lengthens the activation's bounds too.
+    private static Duration atLeastTheWait(Duration bound) {
+        return Timeouts.waitDefault().compareTo(bound) > 0 ? Timeouts.waitDefault() : bound;
+    }
+
     private SortedMap<String, String> settleAndCollectFailures(SortedSet<String> units, int number) {
         String quoted = String.join(" ", units.stream().map(Shell::quote).toList());
         String command = "systemctl show --property=Id,ActiveState " + quoted;
@@ -441,7 +446,7 @@ public final class GenerationHistory {
                 "no unit acted on is activating, deactivating or reloading", command,
                 o -> !o.contains("ActiveState=activating") && !o.contains("ActiveState=deactivating")
                         && !o.contains("ActiveState=reloading"),
-                Timeouts.UNITS_SETTLE);
+                atLeastTheWait(Timeouts.UNITS_SETTLE));
         SortedMap<String, String> failed = new TreeMap<>();
         // systemctl show prints one block per unit, separated by a blank line, properties in its own order
         for (String block : out.split("\n\\s*\n")) {
