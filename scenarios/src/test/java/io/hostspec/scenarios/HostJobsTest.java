@@ -29,7 +29,6 @@ class HostJobsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DRY_RUN = "cucumber.execution.dry-run";
-    private static final String ALLURE_HTML = "hostspec.allureHtml";
     private static final String FEATURES = "../features";
 
     @TempDir
@@ -38,13 +37,11 @@ class HostJobsTest {
     @BeforeAll
     static void dryRun() {
         System.setProperty(DRY_RUN, "true");
-        System.setProperty(ALLURE_HTML, "false");   // many small runs: the Allure HTML of each is not the point
     }
 
     @AfterAll
     static void realRuns() {
         System.clearProperty(DRY_RUN);
-        System.clearProperty(ALLURE_HTML);
     }
 
     private static String cli(int expected, String... args) {

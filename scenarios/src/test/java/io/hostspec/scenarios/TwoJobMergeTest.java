@@ -33,6 +33,7 @@ class TwoJobMergeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> HOSTS = List.of("wsl", "m1");
+    private static final String ALLURE_HTML = "hostspec.allureHtml";
 
     @TempDir
     Path dir;
@@ -94,8 +95,19 @@ class TwoJobMergeTest {
         jobs.forEach(j -> args.add(j.toString()));
         args.addAll(List.of("--out", merged.toString()));
         StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-        assertEquals(0, code, out.toString());
+        String html = System.getProperty(ALLURE_HTML);
+        System.setProperty(ALLURE_HTML, "true");   // the unit phase turns it off for the many small runs
+        try {
+            int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true),
+                    args.toArray(String[]::new));
+            assertEquals(0, code, out.toString());
+        } finally {
+            if (html == null) {
+                System.clearProperty(ALLURE_HTML);
+            } else {
+                System.setProperty(ALLURE_HTML, html);
+            }
+        }
 
         List<String> summary = places(merged.resolve("summary.json"));
         assertEquals(expected, new HashSet<>(summary));
@@ -121,11 +133,11 @@ class TwoJobMergeTest {
         // the HTML the Allure command line made of them shows each scenario once
         assertTrue(out.toString().contains("Allure HTML: " + merged.toAbsolutePath().resolve("allure-report")),
                 "the merge generated the Allure HTML:\n" + out);
-        Path html = merged.resolve("allure-report");
-        JsonNode statistic = JSON.readTree(html.resolve("widgets/summary.json").toFile()).get("statistic");
+        Path report = merged.resolve("allure-report");
+        JsonNode statistic = JSON.readTree(report.resolve("widgets/summary.json").toFile()).get("statistic");
         assertEquals(expected.size() + 1, statistic.get("total").asInt(), statistic.toString());
         assertEquals(expected.size() + 1, statistic.get("passed").asInt(), statistic.toString());
-        List<JsonNode> cases = json(html.resolve("data/test-cases"), ".json");
+        List<JsonNode> cases = json(report.resolve("data/test-cases"), ".json");
         Set<String> shown = new HashSet<>();
         for (JsonNode c : cases) {
             assertTrue(shown.add(c.get("fullName").asText()), "shown twice: " + c.get("fullName"));
