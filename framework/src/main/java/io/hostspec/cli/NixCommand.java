@@ -31,8 +31,27 @@ final class NixCommand {
     private static final Duration LIMIT = Duration.ofMinutes(10);
 
     private static int fail(CommandSpec spec, NixException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + e.getMessage());
+        snippet(e, err);
         return Main.USAGE;
+    }
+
+    /** The source line of the error with a caret under its column, as Nix shows it. */
+    private static void snippet(NixException e, PrintWriter err) {
+        if (e.pos().line() <= 0) {
+            return;
+        }
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(Path.of(e.pos().file()));
+            if (e.pos().line() <= lines.size()) {
+                String n = String.valueOf(e.pos().line());
+                err.println("  " + n + "| " + lines.get(e.pos().line() - 1));
+                err.println("  " + " ".repeat(n.length()) + "| " + " ".repeat(Math.max(0, e.pos().col() - 1)) + "^");
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // «string» or an unreadable file: the position alone is shown
+        }
     }
 
     /** {@code nix eval [--strict] [--json] FILE | --expr EXPR}. */

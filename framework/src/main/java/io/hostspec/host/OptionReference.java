@@ -98,7 +98,7 @@ public record OptionReference(List<OptionDecl> options) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(p -> p.toString().endsWith(".toml")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(".toml") || p.toString().endsWith(".nix")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

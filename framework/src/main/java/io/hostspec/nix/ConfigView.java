@@ -6,7 +6,6 @@ import io.hostspec.module.OptionPath;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -100,7 +99,4 @@ final class ConfigView {
         return true;
     }
 
-    static Map<String, Object> none() {
-        return Map.of();
-    }
 }

@@ -4,16 +4,12 @@ import io.hostspec.nix.NixAttrs;
 import io.hostspec.nix.NixException;
 import io.hostspec.nix.NixList;
 import io.hostspec.nix.Pos;
-import io.hostspec.nix.Thunk;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** Built-ins of lists and attribute sets. */
@@ -298,20 +294,4 @@ final class DataBuiltins {
         return NixList.of(out);
     }
 
-    /** Unused set helper for builtins needing identity sets. */
-    static Set<Object> identitySet() {
-        return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    }
-
-    static Map<String, Pos> positions(Map<String, Pos> a) {
-        return a == null ? null : new HashMap<>(a);
-    }
-
-    static Set<String> names(NixAttrs s) {
-        return new HashSet<>(s.map().keySet());
-    }
-
-    static boolean isThunk(Object o) {
-        return o instanceof Thunk;
-    }
 }

@@ -13,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * One evaluator: the built-ins, the search path, the cache of imported files, and how file names are shown. Not
@@ -256,30 +254,5 @@ public final class EvalState {
         }
         throw new NixException.Catchable("file '" + name + "' was not found in the Nix search path (add it using "
                 + "$NIX_PATH or -I)", pos);
-    }
-
-    /** Utility for builtins needing positional maps. */
-    static <K, V> Map<K, V> ordered() {
-        return new LinkedHashMap<>();
-    }
-
-    /** Applies a Java function lazily, for builtins that build lazy results. */
-    static Object lazily(Pos pos, java.util.function.Supplier<Object> f) {
-        return new io.hostspec.nix.Thunk() {
-            @Override
-            protected Object compute() {
-                return f.get();
-            }
-
-            @Override
-            protected Pos pos() {
-                return pos;
-            }
-        };
-    }
-
-    /** Unused hook kept for symmetry of registries. */
-    static Function<Object, Object> identity() {
-        return x -> x;
     }
 }

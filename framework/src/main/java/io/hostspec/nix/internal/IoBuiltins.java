@@ -2,7 +2,6 @@ package io.hostspec.nix.internal;
 
 import io.hostspec.nix.NixAttrs;
 import io.hostspec.nix.NixException;
-import io.hostspec.nix.NixList;
 import io.hostspec.nix.NixPath;
 import io.hostspec.nix.Pos;
 
@@ -106,7 +105,4 @@ final class IoBuiltins {
         return "unknown";
     }
 
-    static NixList empty() {
-        return NixList.EMPTY;
-    }
 }

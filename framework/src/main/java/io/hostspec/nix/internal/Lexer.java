@@ -171,6 +171,9 @@ final class Lexer {
             }
             f.depth--;
         }
+        if (fastToken(c, start)) {
+            return true;
+        }
         int interp = match(PATH_SEG_INTERP);
         if (interp < 0) {
             interp = match(HPATH_INTERP);
@@ -215,6 +218,51 @@ final class Lexer {
         }
         emit(kind, text, start, best);
         return true;
+    }
+
+    /**
+     * Identifiers, integers and punctuation without trying every pattern, when the next character cannot make them
+     * part of a path or URI. Most tokens take this way; the rest go through the longest-match rules.
+     */
+    private boolean fastToken(char c, int start) {
+        int j = i;
+        if (Character.isLetter(c) && c < 128 || c == '_') {
+            while (j < src.length() && isIdChar(src.charAt(j))) {
+                j++;
+            }
+            if (j < src.length() && "/:.+".indexOf(src.charAt(j)) >= 0) {
+                return false;
+            }
+            String text = src.substring(i, j);
+            Kind k = KEYWORDS.getOrDefault(text, Kind.ID);
+            emit(k, text, start, j - i);
+            return true;
+        }
+        if (c >= '0' && c <= '9') {
+            while (j < src.length() && src.charAt(j) >= '0' && src.charAt(j) <= '9') {
+                j++;
+            }
+            if (j < src.length() && (isIdChar(src.charAt(j)) || "./+".indexOf(src.charAt(j)) >= 0)) {
+                return false;
+            }
+            emit(Kind.INT, src.substring(i, j), start, j - i);
+            return true;
+        }
+        int op = "{}[]();,@=*?!&|".indexOf(c);
+        if (op < 0) {
+            return false;
+        }
+        for (int k = 0; k < OPS.length; k++) {
+            if (src.startsWith(OPS[k], i)) {
+                emit(OP_KINDS[k], OPS[k], start, OPS[k].length());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isIdChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '\'' || c == '-');
     }
 
     private void emit(Kind kind, String text, int start, int len) {

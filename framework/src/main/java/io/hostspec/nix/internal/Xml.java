@@ -5,7 +5,6 @@ import io.hostspec.nix.NixList;
 import io.hostspec.nix.NixNull;
 import io.hostspec.nix.NixPath;
 import io.hostspec.nix.NixPrinter;
-import io.hostspec.nix.Pos;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +128,4 @@ public final class Xml {
         return b.toString();
     }
 
-    static Pos none() {
-        return Pos.NONE;
-    }
 }
