@@ -118,6 +118,8 @@ final class BenchCommand implements Callable<Integer> {
             figures.put("parallelEfficiency", round(efficiency, 2));
             figures.put("cacheHitSeconds", round(cacheHit, 3));
             figures.put("commandRoundTripMs", round(roundTrip, 1));
+            var container = io.hostspec.container.ContainerStarts.medianSeconds(machine.name(), image, samples);
+            figures.put("containerStartSeconds", container.isPresent() ? round(container.getAsDouble(), 2) : "null");
             print(figures);
             return 0;
         } finally {
