@@ -118,8 +118,8 @@ public final class ContainerMachine implements Machine {
     }
 
     /**
-     * Waits until systemd has finished early boot (it reports a state past {@code initializing}); once per start,
-     * later calls only check that the container still runs.
+     * Waits until systemd has finished early boot (it reports a state past {@code initializing}) and removes the
+     * default route; once per start, later calls only check that the container still runs.
      */
     @Override
     public void waitUntilReady(Duration timeout) {
@@ -129,6 +129,9 @@ public final class ContainerMachine implements Machine {
         }
         waitForOutput("systemd of " + name() + " booted", "systemctl is-system-running past initializing",
                 "systemctl is-system-running 2>&1", out -> BOOTED.contains(out.strip()), timeout);
+        // Docker routes an internal network's gateway as the default (and drops what goes there): no route at all,
+        // as on a VM's LAN, so the kernel refuses traffic to the outside before a packet leaves.
+        succeed("ip -4 route show default | grep -q . && ip -4 route del default; true");
         ready = true;
     }
 
