@@ -1,3 +1,4 @@
+@vm-only
 Feature: faults injected from outside
 
   Scenario: QEMU is killed in the middle of a scenario

@@ -152,6 +152,8 @@ final class BenchCommand implements Callable<Integer> {
             figures.put("cacheHitSeconds", round(cacheHit, 3));
             figures.put("commandRoundTripMs", round(roundTrip, 1));
             figures.put("evalNixSeconds", round(evalNix, 3));
+            var container = io.hostspec.container.ContainerStarts.medianSeconds(machine.name(), image, samples);
+            figures.put("containerStartSeconds", container.isPresent() ? round(container.getAsDouble(), 2) : "null");
             print(figures);
             return 0;
         } finally {

@@ -64,6 +64,7 @@ public final class ContainerMachine implements Machine {
     private volatile State state = State.NEW; // written under this
     private volatile StartKind lastStart;
     private volatile String id;
+    private volatile boolean ready; // systemd of the current start answered
 
     /**
      * A container machine, not started.
@@ -106,6 +107,7 @@ public final class ContainerMachine implements Machine {
                 } else {
                     engine.client().startContainerCmd(id).exec();
                 }
+                ready = false;
                 state = State.RUNNING;
                 lastStart = StartKind.COLD_BOOT;
             } catch (RuntimeException e) {
@@ -115,12 +117,22 @@ public final class ContainerMachine implements Machine {
         }
     }
 
-    /** Waits until systemd has finished early boot (it reports a state past {@code initializing}). */
+    /**
+     * Waits until systemd has finished early boot (it reports a state past {@code initializing}) and removes the
+     * default route; once per start, later calls only check that the container still runs.
+     */
     @Override
     public void waitUntilReady(Duration timeout) {
         ensureRunning();
+        if (ready) {
+            return;
+        }
         waitForOutput("systemd of " + name() + " booted", "systemctl is-system-running past initializing",
                 "systemctl is-system-running 2>&1", out -> BOOTED.contains(out.strip()), timeout);
+        // Docker routes an internal network's gateway as the default (and drops what goes there): no route at all,
+        // as on a VM's LAN, so the kernel refuses traffic to the outside before a packet leaves.
+        succeed("ip -4 route show default | grep -q . && ip -4 route del default; true");
+        ready = true;
     }
 
     @Override
@@ -136,6 +148,7 @@ public final class ContainerMachine implements Machine {
                 ensureRunning();
                 String before = inspect().getState().getStartedAt();
                 engine.client().stopContainerCmd(id).withTimeout((int) Timeouts.SHUTDOWN.toSeconds()).exec();
+                ready = false;
                 engine.client().startContainerCmd(id).exec();
                 waitUntilReady(Timeouts.boot());
                 if (Objects.equals(before, inspect().getState().getStartedAt())) {

@@ -1,28 +1,17 @@
 package io.hostspec.machine;
 
+import io.hostspec.cache.AtomicEntryStore;
 import io.hostspec.image.BuiltImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * guest's RAM: the file that backed it, shared, while the snapshot was taken; restores map it copy-on-write, so they
  * share its pages in the page cache and fault them in lazily instead of parsing a RAM stream) and {@value #MANIFEST}.
  *
- * <p>Guarantees, like the image cache: an entry becomes visible only complete (produced in a temporary directory
+ * <p>Guarantees, through the shared {@link AtomicEntryStore}: an entry becomes visible only complete (produced in a temporary directory
  * beside it, flushed, renamed atomically); at most one producer per entry at a time across threads and JVMs (a file
  * lock; the second caller waits, then reuses the result); an entry that does not match its manifest, its image (size
  * or modification time of the image's disk changed) or whose state file does not start like a QEMU state is deleted
@@ -56,14 +45,15 @@ public final class SnapshotCache {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCache.class);
     // QEMU_VM_FILE_MAGIC: every migration stream starts with "QEVM".
     private static final byte[] STATE_MAGIC = {'Q', 'E', 'V', 'M'};
-    private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
     private final BuiltImage image;
+    private final AtomicEntryStore store;
 
     private SnapshotCache(Path root, BuiltImage image) {
         this.root = root.toAbsolutePath().normalize();
         this.image = image;
+        this.store = new AtomicEntryStore(this.root, "warm snapshot");
     }
 
     /**
@@ -117,15 +107,8 @@ public final class SnapshotCache {
      * @return the snapshot, or empty
      */
     public Optional<Snapshot> find(HardwareKey key) {
-        Path dir = dir(key);
-        Optional<String> problem = problem(dir, key);
-        if (problem.isEmpty()) {
-            return Optional.of(snapshot(key, dir));
-        }
-        if (Files.exists(dir)) {
-            invalidate(snapshot(key, dir), problem.get());
-        }
-        return Optional.empty();
+        return store.find(key.digest(), dir -> problem(dir, key), problem -> unusable(dir(key), problem))
+                .map(dir -> snapshot(key, dir));
     }
 
     /**
@@ -138,32 +121,17 @@ public final class SnapshotCache {
      * @throws SnapshotException when producing fails or leaves files missing
      */
     public Snapshot getOrCreate(HardwareKey key, Producer producer) {
-        Optional<Snapshot> found = find(key);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        Path dir = dir(key);
-        Path lockFile = root.resolve(key.digest() + ".lock");
-        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
-        local.lock();
         try {
-            Files.createDirectories(root);
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                Optional<Snapshot> meanwhile = find(key);
-                if (meanwhile.isPresent()) {
-                    LOG.info("warm snapshot {} of image {} was taken by another start meanwhile; reusing it",
-                            key.digest(), image.hash());
-                    return meanwhile.get();
-                }
-                removeLeftovers(key);
-                publish(key, dir, producer);
-                return snapshot(key, dir);
+            AtomicEntryStore.Got got = store.getOrCreate(key.digest(), dir -> problem(dir, key), producer::produce,
+                    tmp -> seal(key, tmp));
+            if (got.produced()) {
+                LOG.info("warm snapshot of image {} published: {}", image.hash(), got.dir());
             }
-        } catch (IOException e) {
-            throw new SnapshotException("cannot write warm snapshot " + dir + ": " + e, e);
-        } finally {
-            local.unlock();
+            return snapshot(key, got.dir());
+        } catch (SnapshotException e) {
+            throw e;
+        } catch (AtomicEntryStore.EntryException e) {
+            throw new SnapshotException(e.getMessage(), e.getCause());
         }
     }
 
@@ -175,84 +143,55 @@ public final class SnapshotCache {
      * @param reason   why it is unusable, e.g. QEMU's refusal of the state
      */
     public void invalidate(Snapshot snapshot, String reason) {
-        Path trash = root.resolve(".trash-" + snapshot.dir().getFileName() + "-" + UUID.randomUUID());
         try {
-            Files.move(snapshot.dir(), trash, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return;
-        } catch (IOException e) {
-            throw new SnapshotException("cannot delete unusable warm snapshot " + snapshot.dir() + ": " + e, e);
+            if (store.trash(snapshot.dir().getFileName().toString())) {
+                unusable(snapshot.dir(), reason);
+            }
+        } catch (AtomicEntryStore.EntryException e) {
+            throw new SnapshotException(e.getMessage(), e.getCause());
         }
+    }
+
+    private void unusable(Path dir, String reason) {
         LOG.warn("warm snapshot {} of image {} is unusable and was deleted ({}); the next start boots cold and "
-                + "takes a new one", snapshot.dir(), image.hash(), reason);
-        deleteRecursively(trash);
+                + "takes a new one", dir, image.hash(), reason);
     }
 
     private Path dir(HardwareKey key) {
-        return root.resolve(key.digest());
+        return store.entry(key.digest());
     }
 
     private static Snapshot snapshot(HardwareKey key, Path dir) {
         return new Snapshot(key, dir, dir.resolve(DISK), dir.resolve(STATE), dir.resolve(RAM));
     }
 
-    private void publish(HardwareKey key, Path dir, Producer producer) throws IOException {
-        Path tmp = root.resolve(".tmp-" + key.digest() + "-" + UUID.randomUUID());
-        Files.createDirectory(tmp);
-        boolean published = false;
-        try {
-            try {
-                producer.produce(tmp);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SnapshotException("interrupted while taking warm snapshot " + key.digest(), e);
-            } catch (Exception e) {
-                throw new SnapshotException("taking warm snapshot " + key.digest() + " failed: " + e, e);
+    // Checks the produced files and writes the manifest that problem() validates.
+    private void seal(HardwareKey key, Path tmp) throws IOException {
+        for (String file : List.of(DISK, STATE, RAM)) {
+            if (!Files.isRegularFile(tmp.resolve(file))) {
+                throw new SnapshotException("taking warm snapshot " + key.digest() + " left no " + file
+                        + " in " + tmp, null);
             }
-            for (String file : List.of(DISK, STATE, RAM)) {
-                if (!Files.isRegularFile(tmp.resolve(file))) {
-                    throw new SnapshotException("taking warm snapshot " + key.digest() + " left no " + file
-                            + " in " + tmp, null);
-                }
-            }
-            Properties manifest = new Properties();
-            manifest.setProperty("image", image.hash());
-            manifest.setProperty("imageDisk", image.disk().toAbsolutePath().toString());
-            manifest.setProperty("imageDiskSize", Long.toString(Files.size(image.disk())));
-            manifest.setProperty("imageDiskModified", Long.toString(Files.getLastModifiedTime(image.disk()).toMillis()));
-            manifest.setProperty("key", key.digest());
-            manifest.setProperty("hardware", key.describe());
-            manifest.setProperty("diskSize", Long.toString(Files.size(tmp.resolve(DISK))));
-            manifest.setProperty("stateSize", Long.toString(Files.size(tmp.resolve(STATE))));
-            manifest.setProperty("ramSize", Long.toString(Files.size(tmp.resolve(RAM))));
-            manifest.setProperty("created", Instant.now().toString());
-            try (OutputStream out = Files.newOutputStream(tmp.resolve(MANIFEST))) {
-                manifest.store(out, "hostspec warm snapshot");
-            }
-            for (String file : List.of(DISK, STATE, RAM, MANIFEST)) {
-                fsync(tmp.resolve(file));
-                // Machines only read snapshots, through overlays. RAM stays owner-writable: QEMU 7.2 opens a
-                // mem-path read-write even for share=off (its readonly=on maps the guest's RAM read-only); with
-                // share=off the mapping is private, so guest writes never reach the file.
-                if (!file.equals(RAM)) {
-                    tmp.resolve(file).toFile().setReadOnly();
-                }
-            }
-            fsync(tmp);
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new SnapshotException("the cache file system cannot rename atomically: " + root, e);
-            }
-            published = true;
-            fsync(root);
-            LOG.info("warm snapshot of image {} published: {}", image.hash(), dir);
-        } finally {
-            if (!published) {
-                deleteRecursively(tmp);
-            }
+        }
+        Properties manifest = new Properties();
+        manifest.setProperty("image", image.hash());
+        manifest.setProperty("imageDisk", image.disk().toAbsolutePath().toString());
+        manifest.setProperty("imageDiskSize", Long.toString(Files.size(image.disk())));
+        manifest.setProperty("imageDiskModified", Long.toString(Files.getLastModifiedTime(image.disk()).toMillis()));
+        manifest.setProperty("key", key.digest());
+        manifest.setProperty("hardware", key.describe());
+        manifest.setProperty("diskSize", Long.toString(Files.size(tmp.resolve(DISK))));
+        manifest.setProperty("stateSize", Long.toString(Files.size(tmp.resolve(STATE))));
+        manifest.setProperty("ramSize", Long.toString(Files.size(tmp.resolve(RAM))));
+        manifest.setProperty("created", Instant.now().toString());
+        try (OutputStream out = Files.newOutputStream(tmp.resolve(MANIFEST))) {
+            manifest.store(out, "hostspec warm snapshot");
+        }
+        // Machines only read snapshots, through overlays. RAM stays owner-writable: QEMU 7.2 opens a mem-path
+        // read-write even for share=off (its readonly=on maps the guest's RAM read-only); with share=off the mapping
+        // is private, so guest writes never reach the file.
+        for (String file : List.of(DISK, STATE, MANIFEST)) {
+            tmp.resolve(file).toFile().setReadOnly();
         }
     }
 
@@ -300,36 +239,8 @@ public final class SnapshotCache {
         return Optional.empty();
     }
 
-    /** Removes temporary and trash directories an interrupted producer of this key left (we hold its lock). */
-    private void removeLeftovers(HardwareKey key) throws IOException {
-        try (Stream<Path> siblings = Files.list(root)) {
-            for (Path p : siblings.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".tmp-" + key.digest() + "-") || n.startsWith(".trash-" + key.digest() + "-")) {
-                    LOG.info("warm snapshot: removing leftovers of an interrupted snapshot: {}", p);
-                    deleteRecursively(p);
-                }
-            }
-        }
-    }
-
-    private static void fsync(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
-
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
+        AtomicEntryStore.deleteRecursively(dir);
     }
 
     /** A warm snapshot could not be taken or stored. */
