@@ -39,13 +39,8 @@ public final class CommandLog {
         LISTENERS.remove(listener);
     }
 
-    /**
-     * Logs the command (at DEBUG, so into the run's log file) and tells every listener; a failing listener is logged,
-     * never thrown to the command's caller.
-     */
+    /** Tells every listener; a failing listener is logged, never thrown to the command's caller. */
     public static void finished(String host, ExecResult result) {
-        LOG.debug("[{}] $ {} -> exit {} in {} ms", host, result.command(), result.exitCode(),
-                result.duration().toMillis());
         for (Listener listener : LISTENERS) {
             try {
                 listener.commandFinished(host, result);
@@ -53,5 +48,8 @@ public final class CommandLog {
                 LOG.warn("command listener {} failed: {}", listener, e.toString());
             }
         }
+        // the run's log file keeps every guest command (DEBUG); reports attach their output
+        LOG.debug("[{}] $ {} -> exit {} in {} ms", host, result.command(), result.exitCode(),
+                result.duration().toMillis());
     }
 }

@@ -73,21 +73,24 @@ public final class ConsoleProgress implements TestExecutionListener, LogSection.
      */
     public record Terminal(boolean live, int columns) {
 
-        /** System property forcing terminal detection, {@code true} or {@code false} (the launcher sets it). */
+        /** System property forcing terminal detection, {@code true} or {@code false}. */
         public static final String TTY_PROPERTY = "hostspec.tty";
-        /** System property with the terminal's width (the launcher sets it). */
+        /** Environment variable forcing terminal detection when the property is not set (the launcher sets it). */
+        public static final String TTY_ENV = "HOSTSPEC_TTY";
+        /** System property with the terminal's width (otherwise {@code COLUMNS}, which the launcher exports). */
         public static final String COLUMNS_PROPERTY = "hostspec.columns";
 
         /** A pipe or file: no live line. */
         public static final Terminal NONE = new Terminal(false, 0);
 
         /**
-         * This JVM's standard output: {@value #TTY_PROPERTY} when set, otherwise whether it has a console.
+         * This JVM's standard output: {@value #TTY_PROPERTY} or {@value #TTY_ENV} when set, otherwise whether the JVM
+         * has a console.
          *
          * @return the detected terminal
          */
         public static Terminal detect() {
-            String forced = System.getProperty(TTY_PROPERTY);
+            String forced = System.getProperty(TTY_PROPERTY, System.getenv(TTY_ENV));
             boolean live = forced == null || forced.isBlank() ? System.console() != null : Boolean.parseBoolean(forced);
             String columns = System.getProperty(COLUMNS_PROPERTY, System.getenv().getOrDefault("COLUMNS", ""));
             int width;

@@ -161,6 +161,20 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void imageBuildersMadeBeforeTheRunReachTheActiveConsole() {
+        io.hostspec.image.BuildListener builders = new Timeline().andThen(ConsoleProgress.builds());
+        builders.stageStarted("xoa", BuildStage.EXT4); // no console yet: nothing happens
+        console(false, false);
+        builders.stageStarted("xoa", BuildStage.QCOW2);
+        advance(7);
+        console.tick();
+        builders.stageFinished("xoa", BuildStage.QCOW2, Duration.ofSeconds(7));
+        List<String> screen = screen(written.toString());
+        assertEquals(List.of("[xoa] image: qcow2 ...", "[xoa] image: qcow2 ... 7.0 s", ""),
+                screen.subList(1, screen.size()));
+    }
+
+    @Test
     void aLiveLineIsCutToTheTerminalsWidth() {
         ConsoleProgress c = console(true, false);
         c.started("s1", "A scenario whose name is much longer than any terminal is wide, and then some more words");
