@@ -46,7 +46,7 @@ class ContainerMachineIT {
 
     @BeforeAll
     static void startTwo() throws Exception {
-        ContainerEngine engine = ContainerEngine.get();
+        ContainerEngine engine = EngineForTests.require();
         containersBefore = docker("ps", "-a", "-q", "--no-trunc");
         networksBefore = docker("network", "ls", "-q", "--no-trunc");
         String image = ContainerImages.ensure(engine, "devhost", devImage());

@@ -37,7 +37,7 @@ class ContainerReaperIT {
 
     @Test
     void containersAndNetworksOfAKilledJvmAreReaped() throws Exception {
-        ContainerEngine engine = ContainerEngine.get();
+        ContainerEngine engine = EngineForTests.require();
         ContainerImages.ensure(engine, "orphan", ContainerMachineIT.devImage()); // not inside the child's deadline
         List<String> containersBefore = ContainerMachineIT.docker("ps", "-a", "-q", "--no-trunc");
         List<String> networksBefore = ContainerMachineIT.docker("network", "ls", "-q", "--no-trunc");
