@@ -10,35 +10,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A recursive-descent parser for the whole Nix grammar, with the operator precedences of Nix's yacc grammar. Path
- * literals are made absolute against the folder of the file being parsed.
+ * A recursive-descent parser for the whole Nix grammar, with the operator precedences of Nix's yacc grammar: the
+ * expressions, operators, lambdas and set literals. String and path literals are in {@link LiteralParser}.
  */
-final class Parser {
+final class Parser extends LiteralParser {
 
     private static final Set<Kind> STARTS_SIMPLE = EnumSet.of(Kind.ID, Kind.INT, Kind.FLOAT, Kind.DQUOTE,
             Kind.IND_OPEN, Kind.PATH, Kind.HPATH, Kind.SPATH, Kind.URI, Kind.PATH_START, Kind.LPAREN, Kind.LBRACE,
             Kind.LBRACK, Kind.REC, Kind.LET);
 
-    private final List<Token> toks;
-    private final String src;
-    private final String baseDir;
-    private final String home;
-    private final int[] lineStarts;
-    private int p;
-
     private Parser(List<Token> toks, String src, String baseDir, String home) {
-        this.toks = toks;
-        this.src = src;
-        this.baseDir = baseDir;
-        this.home = home;
-        List<Integer> starts = new ArrayList<>();
-        starts.add(0);
-        for (int k = 0; k < src.length(); k++) {
-            if (src.charAt(k) == '\n') {
-                starts.add(k + 1);
-            }
-        }
-        lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        super(toks, src, baseDir, home);
     }
 
     /**
@@ -57,37 +39,10 @@ final class Parser {
         return e;
     }
 
-    private Token tok() {
-        return toks.get(p);
-    }
-
-    private Kind kind(int ahead) {
-        int k = Math.min(p + ahead, toks.size() - 1);
-        return toks.get(k).kind();
-    }
-
-    private Token next() {
-        return toks.get(p++);
-    }
-
-    private Token expect(Kind k, String what) {
-        Token t = tok();
-        if (t.kind() != k) {
-            throw unexpected(what);
-        }
-        p++;
-        return t;
-    }
-
-    private NixException unexpected(String expecting) {
-        Token t = tok();
-        String got = t.kind() == Kind.EOF ? "end of file" : "'" + t.text() + "'";
-        return new NixException("syntax error, unexpected " + got + (expecting == null ? "" : ", expecting "
-                + expecting), t.pos());
-    }
-
     // ---------------------------------------------------------------- expressions
 
+    /** Parses one expression, from the current token. */
+    @Override
     Expr expr() {
         Token t = tok();
         switch (t.kind()) {
@@ -123,7 +78,7 @@ final class Parser {
             case LET:
                 if (kind(1) != Kind.LBRACE) {
                     p++;
-                    Exprs.Attrs binds = new Exprs.Attrs(t.pos(), true);
+                    SetExprs.Attrs binds = new SetExprs.Attrs(t.pos(), true);
                     binds(binds, true);
                     expect(Kind.IN, "'in'");
                     return new Exprs.Let(t.pos(), binds, expr());
@@ -141,10 +96,6 @@ final class Parser {
                 break;
         }
         return op(0);
-    }
-
-    private int offset(Pos pos) {
-        return lineStarts[pos.line() - 1] + pos.col() - 1;
     }
 
     private boolean isFormals() {
@@ -298,44 +249,6 @@ final class Parser {
         return e;
     }
 
-    private List<Exprs.AttrName> attrPath() {
-        List<Exprs.AttrName> path = new ArrayList<>();
-        path.add(attrName());
-        while (tok().kind() == Kind.DOT) {
-            p++;
-            path.add(attrName());
-        }
-        return path;
-    }
-
-    private Exprs.AttrName attrName() {
-        Token t = tok();
-        switch (t.kind()) {
-            case ID:
-            case OR_KW:
-                p++;
-                return new Exprs.AttrName(t.text(), null);
-            case DQUOTE: {
-                Expr s = simple();
-                if (s instanceof OpExprs.Const c) {
-                    return new Exprs.AttrName((String) c.value, null);
-                }
-                return new Exprs.AttrName(null, s);
-            }
-            case DOLLAR_CURLY: {
-                p++;
-                Expr e = expr();
-                expect(Kind.RBRACE, "'}'");
-                if (e instanceof OpExprs.Const c && c.value instanceof String s) {
-                    return new Exprs.AttrName(s, null);
-                }
-                return new Exprs.AttrName(null, e);
-            }
-            default:
-                throw unexpected("an attribute name");
-        }
-    }
-
     private Expr simple() {
         Token t = next();
         switch (t.kind()) {
@@ -386,20 +299,20 @@ final class Parser {
             }
             case REC: {
                 expect(Kind.LBRACE, "'{'");
-                Exprs.Attrs a = new Exprs.Attrs(t.pos(), true);
+                SetExprs.Attrs a = new SetExprs.Attrs(t.pos(), true);
                 binds(a, false);
                 expect(Kind.RBRACE, "'}'");
                 return a;
             }
             case LBRACE: {
-                Exprs.Attrs a = new Exprs.Attrs(t.pos(), false);
+                SetExprs.Attrs a = new SetExprs.Attrs(t.pos(), false);
                 binds(a, false);
                 expect(Kind.RBRACE, "'}'");
                 return a;
             }
             case LET: {
                 expect(Kind.LBRACE, "'{'");
-                Exprs.Attrs a = new Exprs.Attrs(t.pos(), true);
+                SetExprs.Attrs a = new SetExprs.Attrs(t.pos(), true);
                 binds(a, false);
                 expect(Kind.RBRACE, "'}'");
                 return new Exprs.Select(t.pos(), a, List.of(new Exprs.AttrName("body", null)), null);
@@ -410,188 +323,4 @@ final class Parser {
         }
     }
 
-    private String absolute(String text, Pos pos) {
-        if (text.endsWith("/")) {
-            throw new NixException("path '" + text + "' has a trailing slash", pos);
-        }
-        return Paths.canon(text.startsWith("/") ? text : baseDir + "/" + text);
-    }
-
-    private Expr interpolatedPath(Token start) {
-        List<Expr> parts = new ArrayList<>();
-        String prefix = start.text();
-        String abs;
-        if (prefix.startsWith("~")) {
-            abs = Paths.canon(home + prefix.substring(1));
-        } else {
-            abs = Paths.canon(prefix.startsWith("/") ? prefix : baseDir + "/" + prefix);
-        }
-        parts.add(new OpExprs.Const(start.pos(), prefix.endsWith("/") && !abs.endsWith("/") ? abs + "/" : abs));
-        while (tok().kind() != Kind.PATH_END) {
-            Token t = next();
-            if (t.kind() == Kind.PATH_FRAG) {
-                parts.add(new OpExprs.Const(t.pos(), t.text()));
-            } else if (t.kind() == Kind.DOLLAR_CURLY) {
-                parts.add(expr());
-                expect(Kind.RBRACE, "'}'");
-            } else {
-                p--;
-                throw unexpected(null);
-            }
-        }
-        p++;
-        return new OpExprs.Interp(start.pos(), parts, true);
-    }
-
-    private Expr string(Token open) {
-        List<Expr> parts = new ArrayList<>();
-        boolean interpolated = false;
-        while (tok().kind() != Kind.DQUOTE_END) {
-            Token t = next();
-            if (t.kind() == Kind.STR) {
-                parts.add(new OpExprs.Const(t.pos(), t.text()));
-            } else if (t.kind() == Kind.DOLLAR_CURLY) {
-                interpolated = true;
-                parts.add(expr());
-                expect(Kind.RBRACE, "'}'");
-            } else {
-                p--;
-                throw unexpected(null);
-            }
-        }
-        p++;
-        if (parts.isEmpty()) {
-            return new OpExprs.Const(open.pos(), "");
-        }
-        if (!interpolated && parts.size() == 1 && parts.get(0) instanceof OpExprs.Const c) {
-            return new OpExprs.Const(open.pos(), c.value);
-        }
-        return new OpExprs.Interp(open.pos(), parts, false);
-    }
-
-    private List<Object> indentedParts() {
-        List<Object> parts = new ArrayList<>();
-        while (tok().kind() != Kind.IND_CLOSE) {
-            Token t = next();
-            if (t.kind() == Kind.IND_STR) {
-                parts.add(t);
-            } else if (t.kind() == Kind.DOLLAR_CURLY) {
-                parts.add(expr());
-                expect(Kind.RBRACE, "'}'");
-            } else {
-                p--;
-                throw unexpected(null);
-            }
-        }
-        p++;
-        return parts;
-    }
-
-    // ---------------------------------------------------------------- bindings
-
-    private void binds(Exprs.Attrs target, boolean isLet) {
-        while (tok().kind() != Kind.RBRACE && tok().kind() != Kind.IN && tok().kind() != Kind.EOF) {
-            Token t = tok();
-            if (t.kind() == Kind.INHERIT) {
-                p++;
-                int from = -1;
-                if (tok().kind() == Kind.LPAREN) {
-                    p++;
-                    from = target.inheritFrom.size();
-                    target.inheritFrom.add(expr());
-                    expect(Kind.RPAREN, "')'");
-                }
-                while (tok().kind() != Kind.SEMI) {
-                    Token n = tok();
-                    Exprs.AttrName name = attrName();
-                    if (name.name() == null) {
-                        throw new NixException("dynamic attributes not allowed in inherit", n.pos());
-                    }
-                    Expr e = from < 0 ? new Exprs.Var(n.pos(), name.name())
-                            : new Exprs.Select(n.pos(), new Exprs.InheritFrom(n.pos(), target, from),
-                            List.of(name), null);
-                    Exprs.AttrDef old = target.attrs.get(name.name());
-                    if (old != null) {
-                        throw already(name.name(), n.pos(), old.pos);
-                    }
-                    target.attrs.put(name.name(), new Exprs.AttrDef(e, n.pos(),
-                            from < 0 ? Exprs.Kind.INHERITED : Exprs.Kind.INHERITED_FROM));
-                }
-                p++;
-                continue;
-            }
-            List<Exprs.AttrName> path = attrPath();
-            expect(Kind.ASSIGN, "'='");
-            Expr value = expr();
-            expect(Kind.SEMI, "';'");
-            if (isLet && path.get(0).name() == null) {
-                throw new NixException("dynamic attributes not allowed in let", t.pos());
-            }
-            add(target, path, value, t.pos());
-        }
-    }
-
-    private static NixException already(String name, Pos pos, Pos old) {
-        return new NixException("attribute '" + name + "' already defined at " + old, pos);
-    }
-
-    private void add(Exprs.Attrs target, List<Exprs.AttrName> path, Expr value, Pos pos) {
-        Exprs.Attrs cur = target;
-        StringBuilder shown = new StringBuilder();
-        for (int k = 0; k < path.size() - 1; k++) {
-            Exprs.AttrName n = path.get(k);
-            shown.append(k > 0 ? "." : "").append(n);
-            if (n.name() != null) {
-                Exprs.AttrDef d = cur.attrs.get(n.name());
-                if (d != null) {
-                    if (d.kind == Exprs.Kind.PLAIN && d.e instanceof Exprs.Attrs a) {
-                        cur = a;
-                    } else {
-                        throw already(shown.toString(), pos, d.pos);
-                    }
-                } else {
-                    Exprs.Attrs a = new Exprs.Attrs(pos, false);
-                    cur.attrs.put(n.name(), new Exprs.AttrDef(a, pos, Exprs.Kind.PLAIN));
-                    cur = a;
-                }
-            } else {
-                Exprs.Attrs a = new Exprs.Attrs(pos, false);
-                cur.dyn.add(new Exprs.DynAttr(n.dyn(), a, pos));
-                cur = a;
-            }
-        }
-        Exprs.AttrName last = path.get(path.size() - 1);
-        shown.append(path.size() > 1 ? "." : "").append(last);
-        if (last.name() == null) {
-            cur.dyn.add(new Exprs.DynAttr(last.dyn(), value, pos));
-            return;
-        }
-        if (value instanceof Exprs.Fn fn && fn.name == null) {
-            fn.name = last.name();
-        }
-        Exprs.AttrDef old = cur.attrs.get(last.name());
-        if (old != null) {
-            if (old.kind == Exprs.Kind.PLAIN && old.e instanceof Exprs.Attrs into
-                    && value instanceof Exprs.Attrs from) {
-                int shift = into.inheritFrom.size();
-                into.inheritFrom.addAll(from.inheritFrom);
-                for (var e : from.attrs.entrySet()) {
-                    if (e.getValue().kind == Exprs.Kind.INHERITED_FROM
-                            && e.getValue().e instanceof Exprs.Select sel && sel.e instanceof Exprs.InheritFrom f) {
-                        f.owner = into;
-                        f.index += shift;
-                    }
-                    Exprs.AttrDef prior = into.attrs.get(e.getKey());
-                    if (prior != null) {
-                        throw already(shown + "." + e.getKey(), e.getValue().pos, prior.pos);
-                    }
-                    into.attrs.put(e.getKey(), e.getValue());
-                }
-                into.dyn.addAll(from.dyn);
-                return;
-            }
-            throw already(shown.toString(), pos, old.pos);
-        }
-        cur.attrs.put(last.name(), new Exprs.AttrDef(value, pos, Exprs.Kind.PLAIN));
-    }
 }
