@@ -5,30 +5,20 @@ import io.hostspec.image.GenerationRecord;
 import io.hostspec.image.ImageBuilder;
 import io.hostspec.image.internal.Accounts;
 import io.hostspec.image.internal.RecipeApplier;
-import io.hostspec.realize.Recipe;
 import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.LogSection;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * The generations of one running host and the two ways of moving between them, as {@code nixos-rebuild switch} and
@@ -63,8 +53,6 @@ public final class GenerationHistory {
             "/etc/machine-id", "/etc/resolv.conf", "/etc/ld.so.cache", "/etc/passwd-", "/etc/group-",
             "/etc/shadow-", "/etc/gshadow-", "/etc/subuid", "/etc/subgid", "/etc/subuid-", "/etc/subgid-",
             RecipeApplier.UNIT_DIR + "/getty.target.wants/" + RecipeApplier.SERIAL_GETTY);
-
-    private static final Logger LOG = LoggerFactory.getLogger(GenerationHistory.class);
 
     private final Guest machine;
     private final ImageBuilder images;
@@ -253,7 +241,8 @@ public final class GenerationHistory {
         BaseLayerDelta delta = null;
         String deltaTar = SCRIPT_DIR + "/gen-" + to.number() + ".tar";
         if (plan.changesPackages()) {
-            delta = transferPackageDelta(from.host().recipe(), to.host().recipe(), deltaTar, section);
+            delta = new PackageDeltaTransfer(machine, images).transfer(from.host().recipe(), to.host().recipe(),
+                    deltaTar);
         }
         List<List<String>> accounts = accountCommands(plan, from, to, delta);
         String script = ActivationScript.render(plan, to.number(), kind.word(), to.imageHash(), accounts, delta,
@@ -352,86 +341,6 @@ public final class GenerationHistory {
                     String.join("\n", delta.accountLines().getOrDefault("/etc/group", List.of())));
         }
         return Accounts.commands(to.host().recipe(), from.host().recipe(), state);
-    }
-
-    /**
-     * Builds (or finds) both base layers, computes their difference and writes the delta tarball into the guest.
-     */
-    private BaseLayerDelta transferPackageDelta(Recipe from, Recipe to, String guestPath, LogSection section) {
-        try (LogSection ignored = LogSection.open(machine.name(), "package delta (base layers " + shortHash(from)
-                + " -> " + shortHash(to) + ")")) {
-            return transferPackageDelta(from, to, guestPath);
-        }
-    }
-
-    private static String shortHash(Recipe r) {
-        return r.packagesHash().substring(0, Math.min(12, r.packagesHash().length()));
-    }
-
-    private BaseLayerDelta transferPackageDelta(Recipe from, Recipe to, String guestPath) {
-        long t0 = System.nanoTime();
-        Path oldLayer = images.baseLayer(from);
-        Path newLayer = images.baseLayer(to);
-        long t1 = System.nanoTime();
-        Path local = null;
-        try {
-            local = Files.createTempFile("hostspec-delta-", ".tar");
-            BaseLayerDelta delta = BaseLayerDelta.compute(oldLayer, newLayer, deltaExclusions(from, to), local);
-            long t2 = System.nanoTime();
-            machine.writeFile(guestPath, Files.readAllBytes(local));
-            long t3 = System.nanoTime();
-            LOG.info(String.format("[%s] " + "package delta: %d paths written, %d removed, %d account entries, %d KiB;"
-                            + " base layers %.1f s, difference %.1f s, transfer %.1f s", machine.name(), delta.changed().size(),
-                    delta.removed().size(), delta.accountLines().values().stream().mapToInt(List::size).sum(),
-                    delta.tarBytes() / 1024, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
-            return delta;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (local != null) {
-                try {
-                    Files.deleteIfExists(local);
-                } catch (IOException ignored) {
-                    // a temporary file
-                }
-            }
-        }
-    }
-
-    /**
-     * The guest paths a package delta between two recipes leaves alone: anything under a state directory of either,
-     * the files and links either recipe manages (the plan writes those), identity and run-time files
-     * ({@link #DELTA_EXCLUDED_FILES}, {@link #DELTA_EXCLUDED_TREES}). dpkg's state under /var/lib/dpkg is always
-     * included.
-     *
-     * @param from the running generation's recipe
-     * @param to   the recipe to activate
-     * @return whether a path is excluded
-     */
-    static Predicate<String> deltaExclusions(Recipe from, Recipe to) {
-        Set<String> exact = new TreeSet<>(DELTA_EXCLUDED_FILES);
-        for (Recipe r : List.of(from, to)) {
-            exact.addAll(SwitchPlan.managedFiles(r).keySet());
-            exact.addAll(SwitchPlan.wantsLinks(r).keySet());
-        }
-        List<String> trees = new ArrayList<>(DELTA_EXCLUDED_TREES);
-        trees.addAll(from.stateDirs());
-        trees.addAll(to.stateDirs());
-        return p -> {
-            if (p.equals("/var/lib/dpkg") || p.startsWith("/var/lib/dpkg/")) {
-                return false;
-            }
-            if (exact.contains(p)) {
-                return true;
-            }
-            for (String t : trees) {
-                String d = t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
-                if (p.equals(d) || p.startsWith(d + "/")) {
-                    return true;
-                }
-            }
-            return false;
-        };
     }
 
     // A longer configured wait (-Dhostspec.timeout, for slow or contended hosts) lengthens the activation's bounds too.

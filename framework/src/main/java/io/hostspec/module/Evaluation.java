@@ -16,11 +16,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * The lazy evaluation of one host: definitions resolved against the option tree, then every value computed on demand
- * (conditions and references read other options' final values), memoized, with cycles reported as chains.
+ * The lazy evaluation of one host: definitions resolved against the option tree (by {@link DefinitionIndex}), then
+ * every value computed on demand (conditions and references read other options' final values), memoized, with cycles
+ * reported as chains.
  */
 final class Evaluation {
 
@@ -28,8 +28,7 @@ final class Evaluation {
     private static final Pattern REF = Pattern.compile("\\$?\\$\\{([^}]*)}");
 
     private final OptionTree tree;
-    private final Map<List<String>, List<Definition>> defs = new HashMap<>();
-    private final Map<List<String>, Map<String, List<Definition>>> names = new HashMap<>();
+    private final DefinitionIndex defs;
     private final Map<List<String>, Object> values = new HashMap<>();
     private final Map<List<String>, List<Definition>> winners = new HashMap<>();
     private final Map<List<String>, ConfigException> failures = new HashMap<>();
@@ -41,165 +40,25 @@ final class Evaluation {
 
     Evaluation(OptionTree tree) {
         this.tree = tree;
+        this.defs = new DefinitionIndex(tree, errors);
     }
 
+    /** The errors collected so far (placing definitions, then {@link #evaluateAll()}); the live list. */
     List<ConfigError> errors() {
         return errors;
     }
 
+    /** The declared options this evaluation reads. */
     OptionTree tree() {
         return tree;
     }
 
-    // ---------------------------------------------------------------- resolving definitions
-
+    /**
+     * Adds the definitions of one block of a module; what cannot be placed (a bad path, an undeclared option, a
+     * condition on a non-bool) is collected in {@link #errors()}.
+     */
     void addBlock(Module module, Module.Block block) {
-        List<Definition.Condition> conditions = new ArrayList<>();
-        for (Module.WrittenCondition c : block.conditions()) {
-            if (c.test() != null) {
-                conditions.add(new Definition.Condition(List.of(), c.where(), c.test()));
-                continue;
-            }
-            List<String> path;
-            try {
-                path = OptionPath.parse(c.option());
-            } catch (IllegalArgumentException e) {
-                errors.add(new ConfigError(ConfigError.Kind.SYNTAX, c.where() + ": " + e.getMessage(),
-                        List.of(c.where())));
-                continue;
-            }
-            OptionTree.Node n = tree.find(path);
-            if (n == null || !n.isLeaf()) {
-                errors.add(undeclared(path, c.where(), "It is named by the condition `if = \"" + c.option()
-                        + "\"' at " + c.where()));
-            } else if (!n.decl.type().name().equals("bool")) {
-                errors.add(new ConfigError(ConfigError.Kind.TYPE, c.where() + ": `if' must name a bool option, but `"
-                        + c.option() + "' is of type " + n.decl.type().name() + " (declared at "
-                        + n.decl.declaredAt() + ")", List.of(c.where(), n.decl.declaredAt())));
-            } else {
-                conditions.add(new Definition.Condition(path, c.where()));
-            }
-        }
-        Ctx ctx = new Ctx(module, block, List.copyOf(conditions));
-        for (Map.Entry<String, PValue> e : block.entries().table().entrySet()) {
-            enter(tree.root, List.of(), e.getKey(), e.getValue(), ctx);
-        }
-    }
-
-    private record Ctx(Module module, Module.Block block, List<Definition.Condition> conditions) {
-    }
-
-    private void enter(OptionTree.Node node, List<String> path, String key, PValue value, Ctx ctx) {
-        if (node.isSubmodules() && !node.children.containsKey(key)) {
-            at(node.any, append(path, List.of(key)), value, ctx); // a whole key at a name position is the name
-            return;
-        }
-        List<String> segs;
-        try {
-            segs = OptionPath.parse(key);
-        } catch (IllegalArgumentException e) {
-            errors.add(new ConfigError(ConfigError.Kind.SYNTAX, value.where() + ": " + e.getMessage(),
-                    List.of(value.where())));
-            return;
-        }
-        descend(node, path, segs, value, ctx);
-    }
-
-    private void descend(OptionTree.Node node, List<String> path, List<String> segs, PValue value, Ctx ctx) {
-        if (segs.isEmpty()) {
-            at(node, path, value, ctx);
-            return;
-        }
-        if (node.isLeaf()) {
-            if (Types.isAttrs(node.decl.type())) {
-                String key = String.join(".", segs);
-                emit(path, Map.of(key, value.plain()), value.where(), ctx, true);
-            } else {
-                errors.add(new ConfigError(ConfigError.Kind.UNDECLARED, "The option `"
-                        + OptionPath.format(append(path, segs)) + "' does not exist (defined at " + value.where()
-                        + "): `" + OptionPath.format(path) + "' is an option of type " + node.decl.type().name()
-                        + ", not a group of options.", List.of(value.where())));
-            }
-            return;
-        }
-        String seg = segs.get(0);
-        OptionTree.Node child = node.children.get(seg);
-        if (child == null) {
-            child = node.any;
-        }
-        if (child == null) {
-            // TOML nests a dotted key and a [table]: name each option written under the missing group, so that the
-            // suggestion is made for the whole path and not for the group alone
-            List<List<String>> written = new ArrayList<>();
-            leaves(append(path, segs), value, written);
-            for (List<String> attempted : written) {
-                errors.add(undeclared(attempted, value.where(), "It is defined at " + value.where()));
-            }
-            return;
-        }
-        descend(child, append(path, List.of(seg)), segs.subList(1, segs.size()), value, ctx);
-    }
-
-    private void at(OptionTree.Node node, List<String> path, PValue value, Ctx ctx) {
-        if (node.isLeaf()) {
-            // TOML cannot tell "a"."k" = v from "a" = { k = v }: module definitions of a table option are keyed, so
-            // a priority applies to the keys written, while the declared default is still replaced as a whole.
-            emit(path, value.plain(), value.where(), ctx, Types.isAttrs(node.decl.type()) && value.isTable());
-        } else if (value.isTable()) {
-            for (Map.Entry<String, PValue> e : value.table().entrySet()) {
-                enter(node, path, e.getKey(), e.getValue(), ctx);
-            }
-        } else {
-            String what = node.isSubmodules()
-                    ? "a table of named entries, e.g. \"" + OptionPath.format(path) + ".<name>\" = { ... }"
-                    : "a group of options (" + String.join(", ", node.children.keySet()) + "); set one of them";
-            errors.add(new ConfigError(ConfigError.Kind.TYPE, "The option `" + OptionPath.format(path)
-                    + "' is " + what + ", not a value; got " + Values.toml(value.plain()) + " at " + value.where(),
-                    List.of(value.where())));
-        }
-    }
-
-    private void emit(List<String> path, Object value, Provenance where, Ctx ctx, boolean keyed) {
-        Definition d = new Definition(path, value, where, ctx.module.name(), ctx.block.priority(), ctx.block.order(),
-                ctx.conditions, keyed);
-        defs.computeIfAbsent(path, k -> new ArrayList<>()).add(d);
-        OptionTree.Node n = tree.root;
-        for (int i = 0; i < path.size(); i++) {
-            String seg = path.get(i);
-            if (n.children.containsKey(seg)) {
-                n = n.children.get(seg);
-            } else {
-                names.computeIfAbsent(path.subList(0, i), k -> new TreeMap<>())
-                        .computeIfAbsent(seg, k -> new ArrayList<>()).add(d);
-                n = n.any;
-            }
-        }
-    }
-
-    // The paths of the values under a table (the table's own path when it is empty or not a table).
-    private static void leaves(List<String> path, PValue value, List<List<String>> out) {
-        if (!value.isTable() || value.table().isEmpty()) {
-            out.add(path);
-            return;
-        }
-        for (Map.Entry<String, PValue> e : value.table().entrySet()) {
-            List<String> segs;
-            try {
-                segs = OptionPath.parse(e.getKey());
-            } catch (IllegalArgumentException bad) {
-                segs = List.of(e.getKey());
-            }
-            leaves(append(path, segs), e.getValue(), out);
-        }
-    }
-
-    private ConfigError undeclared(List<String> path, Provenance where, String context) {
-        List<String> suggestions = tree.suggest(path);
-        String hint = suggestions.isEmpty() ? " See `./hostspec options' for the declared options."
-                : " Did you mean " + suggestions.stream().map(s -> "`" + s + "'").collect(Collectors.joining(" or "))
-                + "?";
-        return new ConfigError(ConfigError.Kind.UNDECLARED, "The option `" + OptionPath.format(path)
-                + "' does not exist. " + context + "." + hint, List.of(where));
+        defs.addBlock(module, block);
     }
 
     // ---------------------------------------------------------------- lazy values
@@ -234,14 +93,14 @@ final class Evaluation {
     private Object compute(List<String> path, Provenance via) {
         OptionTree.Node n = tree.find(path);
         if (n == null) {
-            throw new ConfigException(undeclared(path, via, "It is read at " + via));
+            throw new ConfigException(DefinitionIndex.undeclared(tree, path, via, "It is read at " + via));
         }
         if (!n.isLeaf()) {
             return subtree(n, path);
         }
         OptionDecl decl = n.decl;
         List<Definition> active = new ArrayList<>();
-        for (Definition d : defs.getOrDefault(path, List.of())) {
+        for (Definition d : defs.of(path)) {
             if (holds(d)) {
                 active.add(d);
             }
@@ -386,7 +245,7 @@ final class Evaluation {
     /** Names defined under a submodule set whose definitions' conditions hold. */
     SortedSet<String> names(List<String> setPath) {
         SortedSet<String> out = new TreeSet<>();
-        for (Map.Entry<String, List<Definition>> e : names.getOrDefault(setPath, Map.of()).entrySet()) {
+        for (Map.Entry<String, List<Definition>> e : defs.namedUnder(setPath).entrySet()) {
             for (Definition d : e.getValue()) {
                 if (holds(d)) {
                     out.add(e.getKey());
@@ -406,7 +265,7 @@ final class Evaluation {
         if (n.decl.hasDefault()) {
             return true;
         }
-        for (Definition d : defs.getOrDefault(path, List.of())) {
+        for (Definition d : defs.of(path)) {
             if (holds(d)) {
                 return true;
             }
@@ -424,11 +283,11 @@ final class Evaluation {
         Map<String, Object> out = new TreeMap<>();
         if (n.isSubmodules()) {
             for (String name : names(path)) {
-                out.put(name, subtree(n.any, append(path, List.of(name))));
+                out.put(name, subtree(n.any, OptionPath.append(path, List.of(name))));
             }
         }
         for (Map.Entry<String, OptionTree.Node> e : n.children.entrySet()) {
-            List<String> p = append(path, List.of(e.getKey()));
+            List<String> p = OptionPath.append(path, List.of(e.getKey()));
             OptionTree.Node c = e.getValue();
             if (c.isLeaf()) {
                 if (isDefined(p)) {
@@ -461,7 +320,7 @@ final class Evaluation {
             }
             if (n.isSubmodules()) {
                 for (String name : names(path)) {
-                    walk(n.any, append(path, List.of(name)), seen);
+                    walk(n.any, OptionPath.append(path, List.of(name)), seen);
                 }
             }
         } catch (ConfigException e) {
@@ -473,7 +332,7 @@ final class Evaluation {
             return;
         }
         for (Map.Entry<String, OptionTree.Node> c : n.children.entrySet()) {
-            walk(c.getValue(), append(path, List.of(c.getKey())), seen);
+            walk(c.getValue(), OptionPath.append(path, List.of(c.getKey())), seen);
         }
     }
 
@@ -486,7 +345,7 @@ final class Evaluation {
     /** Every concrete option that some module defined (not only a default) and whose definition won. */
     Map<List<String>, List<Definition>> definedOptions() {
         Map<List<String>, List<Definition>> out = new LinkedHashMap<>();
-        List<List<String>> keys = new ArrayList<>(defs.keySet());
+        List<List<String>> keys = new ArrayList<>(defs.paths());
         keys.sort((a, b) -> OptionPath.format(a).compareTo(OptionPath.format(b)));
         for (List<String> k : keys) {
             if (values.containsKey(k)) {
@@ -498,12 +357,5 @@ final class Evaluation {
             }
         }
         return out;
-    }
-
-    private static List<String> append(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a.size() + b.size());
-        out.addAll(a);
-        out.addAll(b);
-        return List.copyOf(out);
     }
 }

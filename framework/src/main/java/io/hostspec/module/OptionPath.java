@@ -49,6 +49,14 @@ public final class OptionPath {
                 .collect(Collectors.joining("."));
     }
 
+    /** The path {@code a} followed by {@code b}, as a new immutable list. */
+    static List<String> append(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+
     private static void add(List<String> out, StringBuilder cur, boolean quoted, String written) {
         if (cur.isEmpty() && !quoted) {
             throw new IllegalArgumentException("empty segment in option path `" + written + "'");

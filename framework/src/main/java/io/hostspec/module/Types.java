@@ -4,18 +4,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.hostspec.module.Type.TypeMismatch;
 
 /**
- * The option types (docs/modules.md), and the parser for their written form ({@code "listOf port"},
- * {@code "nullOr str"}, {@code "enum [\"a\", \"b\"]"}, {@code "attrsOf (listOf str)"}).
+ * The option types (docs/modules.md): their factories and implementations. The written form
+ * ({@code "listOf port"}, {@code "attrsOf (listOf str)"}) is read by {@link #parse(String)}.
  */
 public final class Types {
 
@@ -103,13 +101,7 @@ public final class Types {
      * @throws IllegalArgumentException with a message naming the problem
      */
     public static Type parse(String text) {
-        Parser p = new Parser(text);
-        Type t = p.type();
-        p.skipSpace();
-        if (!p.atEnd()) {
-            throw new IllegalArgumentException("unexpected `" + text.substring(p.pos) + "' in type `" + text + "'");
-        }
-        return t;
+        return TypeParser.parse(text);
     }
 
     /** Whether a type merges tables key by key ({@code attrsOf}), where a definition may name a single key. */
@@ -357,104 +349,5 @@ public final class Types {
 
     private static String wrap(Type t) {
         return t.name().contains(" ") ? "(" + t.name() + ")" : t.name();
-    }
-
-    private static final class Parser {
-        private final String text;
-        private int pos;
-
-        Parser(String text) {
-            this.text = text;
-        }
-
-        boolean atEnd() {
-            return pos >= text.length();
-        }
-
-        void skipSpace() {
-            while (!atEnd() && Character.isWhitespace(text.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        Type type() {
-            skipSpace();
-            if (!atEnd() && text.charAt(pos) == '(') {
-                pos++;
-                Type inner = type();
-                skipSpace();
-                expect(')');
-                return inner;
-            }
-            String word = word();
-            return switch (word) {
-                case "bool" -> bool();
-                case "int" -> integer();
-                case "str" -> str();
-                case "port" -> port();
-                case "path" -> path();
-                case "lines" -> lines();
-                case "package" -> pkg();
-                case "anything" -> anything();
-                case "nullOr" -> nullOr(type());
-                case "listOf" -> listOf(type());
-                case "attrsOf" -> attrsOf(type());
-                case "enum" -> enumOf(items());
-                default -> throw new IllegalArgumentException("unknown type `" + word + "' in `" + text
-                        + "'; known: bool, int, str, port, path, lines, package, anything, enum [..], nullOr T, "
-                        + "listOf T, attrsOf T");
-            };
-        }
-
-        private List<String> items() {
-            skipSpace();
-            expect('[');
-            Set<String> out = new LinkedHashSet<>();
-            while (true) {
-                skipSpace();
-                if (!atEnd() && text.charAt(pos) == ']') {
-                    pos++;
-                    break;
-                }
-                if (!atEnd() && text.charAt(pos) == '"') {
-                    int end = text.indexOf('"', pos + 1);
-                    if (end < 0) {
-                        throw new IllegalArgumentException("unterminated string in type `" + text + "'");
-                    }
-                    out.add(text.substring(pos + 1, end));
-                    pos = end + 1;
-                } else {
-                    out.add(word());
-                }
-                skipSpace();
-                if (!atEnd() && text.charAt(pos) == ',') {
-                    pos++;
-                }
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException("an enum needs at least one value in `" + text + "'");
-            }
-            return List.copyOf(out);
-        }
-
-        private String word() {
-            skipSpace();
-            int start = pos;
-            while (!atEnd() && (Character.isLetterOrDigit(text.charAt(pos)) || "_-.".indexOf(text.charAt(pos)) >= 0)) {
-                pos++;
-            }
-            if (start == pos) {
-                throw new IllegalArgumentException("expected a type name at `" + text.substring(start) + "' in `"
-                        + text + "'");
-            }
-            return text.substring(start, pos);
-        }
-
-        private void expect(char c) {
-            if (atEnd() || text.charAt(pos) != c) {
-                throw new IllegalArgumentException("expected `" + c + "' in type `" + text + "'");
-            }
-            pos++;
-        }
     }
 }

@@ -59,7 +59,7 @@ class PackageSwitchScriptTest {
                 "root", "root")), Map.of());
         Recipe b = recipe(Set.of("jq"), Map.of(), Map.of("u.service", new UnitEntry("u.service", "[Service]\n",
                 new TreeSet<>(Set.of("multi-user.target")), false)));
-        Predicate<String> excluded = GenerationHistory.deltaExclusions(a, b);
+        Predicate<String> excluded = PackageDeltaTransfer.deltaExclusions(a, b);
         for (String p : List.of("/var/lib/db", "/var/lib/db/dump.rdb", "/etc/hostname", "/etc/hosts",
                 "/etc/redis/r.conf", "/etc/systemd/system/u.service",
                 "/etc/systemd/system/multi-user.target.wants/u.service", "/boot/initrd.img-6.1",

@@ -1,0 +1,207 @@
+package io.hostspec.module;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The definitions of one host's modules, placed on the option tree: each written key resolved to an option path
+ * (through groups, submodule names and table options), indexed by option and by the names defined under each
+ * submodule set. Placing is eager and collects every error it finds; computing values from the definitions is
+ * {@link Evaluation}'s, which reads them lazily.
+ */
+final class DefinitionIndex {
+
+    private final OptionTree tree;
+    private final List<ConfigError> errors;
+    private final Map<List<String>, List<Definition>> defs = new HashMap<>();
+    private final Map<List<String>, Map<String, List<Definition>>> names = new HashMap<>();
+
+    /**
+     * An empty index.
+     *
+     * @param tree   the declared options
+     * @param errors where placing errors are added (shared with the evaluation, so all are reported together)
+     */
+    DefinitionIndex(OptionTree tree, List<ConfigError> errors) {
+        this.tree = tree;
+        this.errors = errors;
+    }
+
+    /** The definitions of one concrete option, in the order added; empty when none. */
+    List<Definition> of(List<String> path) {
+        return defs.getOrDefault(path, List.of());
+    }
+
+    /** The definitions under a submodule set, by the name they define (sorted); empty when none. */
+    Map<String, List<Definition>> namedUnder(List<String> setPath) {
+        return names.getOrDefault(setPath, Map.of());
+    }
+
+    /** Every option path with at least one definition. */
+    Set<List<String>> paths() {
+        return Collections.unmodifiableSet(defs.keySet());
+    }
+
+    /**
+     * Adds the definitions of one block of a module, resolved against the option tree; what cannot be placed is
+     * added to the shared error list instead.
+     */
+    void addBlock(Module module, Module.Block block) {
+        List<Definition.Condition> conditions = new ArrayList<>();
+        for (Module.WrittenCondition c : block.conditions()) {
+            if (c.test() != null) {
+                conditions.add(new Definition.Condition(List.of(), c.where(), c.test()));
+                continue;
+            }
+            List<String> path;
+            try {
+                path = OptionPath.parse(c.option());
+            } catch (IllegalArgumentException e) {
+                errors.add(new ConfigError(ConfigError.Kind.SYNTAX, c.where() + ": " + e.getMessage(),
+                        List.of(c.where())));
+                continue;
+            }
+            OptionTree.Node n = tree.find(path);
+            if (n == null || !n.isLeaf()) {
+                errors.add(undeclared(tree, path, c.where(), "It is named by the condition `if = \"" + c.option()
+                        + "\"' at " + c.where()));
+            } else if (!n.decl.type().name().equals("bool")) {
+                errors.add(new ConfigError(ConfigError.Kind.TYPE, c.where() + ": `if' must name a bool option, but `"
+                        + c.option() + "' is of type " + n.decl.type().name() + " (declared at "
+                        + n.decl.declaredAt() + ")", List.of(c.where(), n.decl.declaredAt())));
+            } else {
+                conditions.add(new Definition.Condition(path, c.where()));
+            }
+        }
+        Ctx ctx = new Ctx(module, block, List.copyOf(conditions));
+        for (Map.Entry<String, PValue> e : block.entries().table().entrySet()) {
+            enter(tree.root, List.of(), e.getKey(), e.getValue(), ctx);
+        }
+    }
+
+    private record Ctx(Module module, Module.Block block, List<Definition.Condition> conditions) {
+    }
+
+    private void enter(OptionTree.Node node, List<String> path, String key, PValue value, Ctx ctx) {
+        if (node.isSubmodules() && !node.children.containsKey(key)) {
+            at(node.any, OptionPath.append(path, List.of(key)), value, ctx); // a whole key at a name position is the name
+            return;
+        }
+        List<String> segs;
+        try {
+            segs = OptionPath.parse(key);
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigError(ConfigError.Kind.SYNTAX, value.where() + ": " + e.getMessage(),
+                    List.of(value.where())));
+            return;
+        }
+        descend(node, path, segs, value, ctx);
+    }
+
+    private void descend(OptionTree.Node node, List<String> path, List<String> segs, PValue value, Ctx ctx) {
+        if (segs.isEmpty()) {
+            at(node, path, value, ctx);
+            return;
+        }
+        if (node.isLeaf()) {
+            if (Types.isAttrs(node.decl.type())) {
+                String key = String.join(".", segs);
+                emit(path, Map.of(key, value.plain()), value.where(), ctx, true);
+            } else {
+                errors.add(new ConfigError(ConfigError.Kind.UNDECLARED, "The option `"
+                        + OptionPath.format(OptionPath.append(path, segs)) + "' does not exist (defined at " + value.where()
+                        + "): `" + OptionPath.format(path) + "' is an option of type " + node.decl.type().name()
+                        + ", not a group of options.", List.of(value.where())));
+            }
+            return;
+        }
+        String seg = segs.get(0);
+        OptionTree.Node child = node.children.get(seg);
+        if (child == null) {
+            child = node.any;
+        }
+        if (child == null) {
+            // TOML nests a dotted key and a [table]: name each option written under the missing group, so that the
+            // suggestion is made for the whole path and not for the group alone
+            List<List<String>> written = new ArrayList<>();
+            leaves(OptionPath.append(path, segs), value, written);
+            for (List<String> attempted : written) {
+                errors.add(undeclared(tree, attempted, value.where(), "It is defined at " + value.where()));
+            }
+            return;
+        }
+        descend(child, OptionPath.append(path, List.of(seg)), segs.subList(1, segs.size()), value, ctx);
+    }
+
+    private void at(OptionTree.Node node, List<String> path, PValue value, Ctx ctx) {
+        if (node.isLeaf()) {
+            // TOML cannot tell "a"."k" = v from "a" = { k = v }: module definitions of a table option are keyed, so
+            // a priority applies to the keys written, while the declared default is still replaced as a whole.
+            emit(path, value.plain(), value.where(), ctx, Types.isAttrs(node.decl.type()) && value.isTable());
+        } else if (value.isTable()) {
+            for (Map.Entry<String, PValue> e : value.table().entrySet()) {
+                enter(node, path, e.getKey(), e.getValue(), ctx);
+            }
+        } else {
+            String what = node.isSubmodules()
+                    ? "a table of named entries, e.g. \"" + OptionPath.format(path) + ".<name>\" = { ... }"
+                    : "a group of options (" + String.join(", ", node.children.keySet()) + "); set one of them";
+            errors.add(new ConfigError(ConfigError.Kind.TYPE, "The option `" + OptionPath.format(path)
+                    + "' is " + what + ", not a value; got " + Values.toml(value.plain()) + " at " + value.where(),
+                    List.of(value.where())));
+        }
+    }
+
+    private void emit(List<String> path, Object value, Provenance where, Ctx ctx, boolean keyed) {
+        Definition d = new Definition(path, value, where, ctx.module.name(), ctx.block.priority(), ctx.block.order(),
+                ctx.conditions, keyed);
+        defs.computeIfAbsent(path, k -> new ArrayList<>()).add(d);
+        OptionTree.Node n = tree.root;
+        for (int i = 0; i < path.size(); i++) {
+            String seg = path.get(i);
+            if (n.children.containsKey(seg)) {
+                n = n.children.get(seg);
+            } else {
+                names.computeIfAbsent(path.subList(0, i), k -> new TreeMap<>())
+                        .computeIfAbsent(seg, k -> new ArrayList<>()).add(d);
+                n = n.any;
+            }
+        }
+    }
+
+    // The paths of the values under a table (the table's own path when it is empty or not a table).
+    private static void leaves(List<String> path, PValue value, List<List<String>> out) {
+        if (!value.isTable() || value.table().isEmpty()) {
+            out.add(path);
+            return;
+        }
+        for (Map.Entry<String, PValue> e : value.table().entrySet()) {
+            List<String> segs;
+            try {
+                segs = OptionPath.parse(e.getKey());
+            } catch (IllegalArgumentException bad) {
+                segs = List.of(e.getKey());
+            }
+            leaves(OptionPath.append(path, segs), e.getValue(), out);
+        }
+    }
+
+    /**
+     * The error for a path that names no declared option, with did-you-mean suggestions from the tree (or a pointer
+     * to {@code ./hostspec options} when nothing is close).
+     */
+    static ConfigError undeclared(OptionTree tree, List<String> path, Provenance where, String context) {
+        List<String> suggestions = tree.suggest(path);
+        String hint = suggestions.isEmpty() ? " See `./hostspec options' for the declared options."
+                : " Did you mean " + suggestions.stream().map(s -> "`" + s + "'").collect(Collectors.joining(" or "))
+                + "?";
+        return new ConfigError(ConfigError.Kind.UNDECLARED, "The option `" + OptionPath.format(path)
+                + "' does not exist. " + context + "." + hint, List.of(where));
+    }
+}
