@@ -270,6 +270,23 @@ final class Lexer {
         i = start + len;
     }
 
+    /**
+     * At {@code ${} inside a string of {@code kind}: emits the text so far and the interpolation's opening, and enters
+     * code mode. Both string forms interpolate the same way; only the text token's kind differs.
+     *
+     * @return whether an interpolation was opened here
+     */
+    private boolean openInterpolation(Kind kind, StringBuilder b, int start) {
+        if (src.charAt(i) != '$' || i + 1 >= src.length() || src.charAt(i + 1) != '{') {
+            return false;
+        }
+        flush(kind, b, start, true);
+        out.add(new Token(Kind.DOLLAR_CURLY, "${", pos(i)));
+        i += 2;
+        modes.push(new Frame(Mode.CODE));
+        return true;
+    }
+
     private boolean string() {
         int start = i;
         StringBuilder b = new StringBuilder();
@@ -282,11 +299,7 @@ final class Lexer {
                 modes.pop();
                 return true;
             }
-            if (c == '$' && i + 1 < src.length() && src.charAt(i + 1) == '{') {
-                flush(Kind.STR, b, start, true);
-                out.add(new Token(Kind.DOLLAR_CURLY, "${", pos(i)));
-                i += 2;
-                modes.push(new Frame(Mode.CODE));
+            if (openInterpolation(Kind.STR, b, start)) {
                 return true;
             }
             if (c == '$' && i + 1 < src.length() && src.charAt(i + 1) == '$') {
@@ -359,11 +372,7 @@ final class Lexer {
                 modes.pop();
                 return true;
             }
-            if (c == '$' && i + 1 < src.length() && src.charAt(i + 1) == '{') {
-                flush(Kind.IND_STR, b, start, true);
-                out.add(new Token(Kind.DOLLAR_CURLY, "${", pos(i)));
-                i += 2;
-                modes.push(new Frame(Mode.CODE));
+            if (openInterpolation(Kind.IND_STR, b, start)) {
                 return true;
             }
             if (c == '$' && i + 1 < src.length() && src.charAt(i + 1) == '$') {
