@@ -1,5 +1,8 @@
 package io.hostspec.cache;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -36,7 +39,7 @@ import java.util.stream.Stream;
  *       lock.</li>
  * </ul>
  *
- * The warm snapshot cache uses it; the image cache is meant to adopt it (one manifest format per cache, one protocol).
+ * The image cache (images and base layers) and the warm snapshot cache use it: one protocol, one manifest per cache.
  */
 public final class AtomicEntryStore {
 
@@ -82,6 +85,7 @@ public final class AtomicEntryStore {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicEntryStore.class);
     private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
@@ -140,7 +144,9 @@ public final class AtomicEntryStore {
      * @throws EntryException when producing or publishing fails (nothing becomes visible then)
      */
     public Got getOrCreate(String key, Validator validator, Producer producer, Sealer sealer) {
-        Optional<Path> found = find(key, validator, problem -> { });
+        java.util.function.Consumer<String> unusable =
+                problem -> LOG.warn("cache: unusable {} {} ({}); producing it again", noun, entry(key), problem);
+        Optional<Path> found = find(key, validator, unusable);
         if (found.isPresent()) {
             return new Got(found.get(), false);
         }
@@ -150,9 +156,11 @@ public final class AtomicEntryStore {
         try {
             Files.createDirectories(root);
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                Optional<Path> meanwhile = find(key, validator, problem -> { });
+                 FileLock ignored = lockExclusively(channel, key)) {
+                // Re-check under the lock: another process may have published it while this one waited.
+                Optional<Path> meanwhile = find(key, validator, unusable);
                 if (meanwhile.isPresent()) {
+                    LOG.info("cache: {} {} was produced by another run meanwhile; reusing it", noun, shortKey(key));
                     return new Got(meanwhile.get(), false);
                 }
                 removeLeftovers(key);
@@ -164,6 +172,19 @@ public final class AtomicEntryStore {
         } finally {
             local.unlock();
         }
+    }
+
+    private FileLock lockExclusively(FileChannel channel, String key) throws IOException {
+        FileLock lock = channel.tryLock();
+        if (lock != null) {
+            return lock;
+        }
+        LOG.info("cache: another process is producing {} {}; waiting for it", noun, shortKey(key));
+        return channel.lock();
+    }
+
+    private static String shortKey(String key) {
+        return key.length() > 12 ? key.substring(0, 12) : key;
     }
 
     /**
@@ -237,6 +258,7 @@ public final class AtomicEntryStore {
             for (Path p : siblings.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(".tmp-" + key + "-") || n.startsWith(".trash-" + key + "-")) {
+                    LOG.info("cache: removing what an interrupted run left: {}", p);
                     deleteRecursively(p);
                 }
             }

@@ -1,26 +1,16 @@
 package io.hostspec.image;
 
+import io.hostspec.cache.AtomicEntryStore;
 import io.hostspec.image.internal.FileTrees;
 import io.hostspec.image.internal.Manifest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A content-addressed cache of built images and shared base layers, safe to share between threads and between JVMs.
@@ -33,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * tmp/                                                   scratch space of running builds
  * </pre>
  *
- * <p>Guarantees: an entry becomes visible only complete (it is produced in a temporary directory beside its final
+ * <p>Guarantees, through the shared {@link AtomicEntryStore}: an entry becomes visible only complete (it is produced in a temporary directory beside its final
  * place, flushed to disk, checksummed, then renamed atomically); a build of one entry happens at most once at a time
  * across processes (the second caller waits on a file lock and then reuses the result); an entry whose files do not
  * match its manifest is reported once in the log and rebuilt. A lookup compares file sizes and the manifest's own
@@ -56,11 +46,8 @@ public final class ImageCache {
     /** File name of the root file system tarball in a base layer entry. */
     public static final String ROOTFS = "rootfs.tar";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
     private static final List<String> IMAGE_FILES = List.of(DISK, KERNEL, INITRD);
     private static final List<String> BASE_FILES = List.of(ROOTFS);
-    /** FileChannel locks are per process; threads of one JVM queue here first. */
-    private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
     private final boolean fullVerification;
@@ -202,90 +189,29 @@ public final class ImageCache {
     }
 
     private Path getOrProduce(Path dir, String kind, String hash, List<String> required, EntryProducer producer) {
-        if (problem(dir, kind, hash, required).isEmpty()) {
-            LOG.debug("cache hit: {} {}", kind, dir);
-            return dir;
-        }
-        Path lockFile = dir.resolveSibling(hash + ".lock");
-        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
-        local.lock();
+        AtomicEntryStore store = new AtomicEntryStore(dir.getParent(), kind.equals("base") ? "base layer" : kind);
         try {
-            Files.createDirectories(dir.getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockExclusively(ch, kind, hash)) {
-                // Re-check under the lock: another process may have published it while we waited.
-                Optional<String> problem = problem(dir, kind, hash, required);
-                if (problem.isEmpty()) {
-                    LOG.info("cache: {} {} was built by another run meanwhile; reusing it", kind, shortHash(hash));
-                    return dir;
-                }
-                if (Files.exists(dir)) {
-                    LOG.warn("cache: corrupt {} entry {} ({}); rebuilding it", kind, dir, problem.get());
-                    discard(dir);
-                }
-                removeLeftovers(dir);
-                produceAndPublish(dir, kind, hash, required, producer);
-                return dir;
-            }
-        } catch (IOException e) {
-            throw new CacheException("cannot write cache entry " + dir + ": " + e + diskFull(e), e);
-        } finally {
-            local.unlock();
+            return store.getOrCreate(hash, d -> problem(d, kind, hash, required), producer::produce,
+                    tmp -> seal(tmp, kind, hash, required)).dir();
+        } catch (AtomicEntryStore.EntryException e) {
+            throw new CacheException(e.getMessage() + diskFull(e), e.getCause());
         }
     }
 
-    private static FileLock lockExclusively(FileChannel ch, String kind, String hash) throws IOException {
-        FileLock lock = ch.tryLock();
-        if (lock != null) {
-            return lock;
-        }
-        LOG.info("cache: another process is building {} {}; waiting for it", kind, shortHash(hash));
-        return ch.lock();
-    }
-
-    private void produceAndPublish(Path dir, String kind, String hash, List<String> required, EntryProducer producer)
-            throws IOException {
-        Path tmp = dir.resolveSibling(".tmp-" + hash + "-" + UUID.randomUUID());
-        Files.createDirectory(tmp);
-        boolean published = false;
-        try {
-            try {
-                producer.produce(tmp);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CacheException("interrupted while producing " + kind + " " + hash, e);
-            } catch (Exception e) {
-                throw new CacheException("producing " + kind + " " + hash + " failed: " + e + diskFull(e), e);
-            }
-            for (String f : required) {
-                if (!Files.isRegularFile(tmp.resolve(f))) {
-                    throw new CacheException("producing " + kind + " " + hash + " left no " + f + " in " + tmp, null);
-                }
-            }
-            try (var files = Files.list(tmp)) {
-                for (Path f : files.toList()) {
-                    FileTrees.fsync(f);
-                    // Machines only ever read entries (through overlays); read-only guards against accidents.
-                    f.toFile().setReadOnly();
-                }
-            }
-            Manifest.of(kind, hash, tmp, Instant.now().toString()).write(tmp);
-            FileTrees.fsync(tmp.resolve(Manifest.FILE_NAME));
-            FileTrees.fsync(tmp);
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new CacheException("the cache file system cannot rename atomically: " + root, e);
-            }
-            published = true;
-            FileTrees.fsync(dir.getParent());
-        } finally {
-            if (!published) {
-                FileTrees.deleteRecursively(tmp);
+    /** Checks that the producer wrote every required file, makes them read-only and writes the manifest. */
+    private static void seal(Path tmp, String kind, String hash, List<String> required) throws IOException {
+        for (String f : required) {
+            if (!Files.isRegularFile(tmp.resolve(f))) {
+                throw new CacheException("producing " + kind + " " + hash + " left no " + f + " in " + tmp, null);
             }
         }
+        try (var files = Files.list(tmp)) {
+            for (Path f : files.toList()) {
+                // Machines only ever read entries (through overlays); read-only guards against accidents.
+                f.toFile().setReadOnly();
+            }
+        }
+        Manifest.of(kind, hash, tmp, Instant.now().toString()).write(tmp);
     }
 
     /** For a failure caused by a full file system: which cache it is, what is free, and what to do; else "". */
@@ -339,45 +265,11 @@ public final class ImageCache {
         return Optional.empty();
     }
 
-    private static void discard(Path dir) throws IOException {
-        // Rename first so that the broken entry disappears atomically even if the delete is interrupted.
-        Path trash = dir.resolveSibling(".trash-" + dir.getFileName() + "-" + UUID.randomUUID());
-        Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-        makeWritable(trash);
-        FileTrees.deleteRecursively(trash);
-    }
-
-    private static void makeWritable(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                f.toFile().setWritable(true, true);
-            }
-        }
-    }
-
-    /** Removes temporary and trash directories a crashed build of this entry left behind (we hold its lock). */
-    private static void removeLeftovers(Path dir) throws IOException {
-        String name = dir.getFileName().toString();
-        try (var siblings = Files.list(dir.getParent())) {
-            for (Path p : siblings.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".tmp-" + name + "-") || n.startsWith(".trash-" + name + "-")) {
-                    LOG.info("cache: removing leftovers of an interrupted build: {}", p);
-                    FileTrees.deleteRecursively(p);
-                }
-            }
-        }
-    }
-
     private static String checkHash(String hash) {
         if (hash == null || !hash.matches("[0-9a-zA-Z_-]{1,128}")) {
             throw new IllegalArgumentException("not a cache key: '" + hash + "'");
         }
         return hash;
-    }
-
-    private static String shortHash(String hash) {
-        return hash.length() > 12 ? hash.substring(0, 12) : hash;
     }
 
     /** The cache could not produce or store an entry. */
