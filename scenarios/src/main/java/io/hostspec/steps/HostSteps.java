@@ -25,6 +25,15 @@ public final class HostSteps {
         world.hosts().addModules(name, modules, world.here());
     }
 
+    /**
+     * Declares a host (if needed) with host features, comma-separated: the {@code hostFeatures} its modules see and
+     * depend on.
+     */
+    @Given("a host {string} with the features {string}")
+    public void hostWithFeatures(String name, String features) {
+        world.hosts().addFeatures(name, features);
+    }
+
     /** Declares a host from a host file (a module), e.g. hosts/xoa. */
     @Given("the host {string} from {string}")
     public void hostFrom(String name, String file) {
