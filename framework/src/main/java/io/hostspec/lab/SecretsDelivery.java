@@ -69,5 +69,9 @@ final class SecretsDelivery {
                     + r.stdout().strip().lines().filter(l -> l.startsWith("sops-install-secrets:"))
                     .reduce((a, b) -> b).orElse(r.stdout().strip()), r, null);
         }
+        // the installer restarts the units of restartUnits without waiting (they are ordered after it); a step that
+        // follows the start sees them restarted
+        machine.execute("timeout 60 sh -c 'while systemctl list-jobs --no-legend 2>/dev/null | grep -q .; do "
+                + "sleep 0.2; done'", Timeouts.COMMAND);
     }
 }

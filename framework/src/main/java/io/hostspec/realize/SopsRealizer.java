@@ -220,9 +220,21 @@ final class SopsRealizer implements Realizer {
         return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
     }
 
+    // the project root as io.hostspec.host.Project finds it (realize cannot depend on host)
     private static Path root() {
         String r = System.getProperty("hostspec.root");
-        return (r == null || r.isBlank() ? Path.of("") : Path.of(r)).toAbsolutePath().normalize();
+        if (r == null || r.isBlank()) {
+            r = System.getenv("HOSTSPEC_ROOT");
+        }
+        if (r != null && !r.isBlank()) {
+            return Path.of(r).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("vm-images"))) {
+                return p;
+            }
+        }
+        return Path.of("").toAbsolutePath();
     }
 
     private static String installer() {
