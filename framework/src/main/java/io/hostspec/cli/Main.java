@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Tests declarative Linux hosts by booting them.",
         subcommands = {RunCommand.class, EvalCommand.class, BuildCommand.class, OptionsCommand.class, ShellCommand.class,
                 DoctorCommand.class, BenchCommand.class, MatrixCommand.class, CoverageCommand.class,
-                ReportCommand.class, NixCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, NixCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit code of usage and configuration errors. */

@@ -138,7 +138,11 @@ public record SwitchPlan(
         // the ruleset is reloaded on its own (firewallChanged), not by restarting nftables.service
         changedPaths.remove(RecipeApplier.NFTABLES_FILE);
         SortedSet<String> start = new TreeSet<>();
-        SortedSet<String> restart = new TreeSet<>();
+        // a unit other units are ordered after (After=) restarts first: sops-install-secrets.service installs the
+        // new secrets before the units that read them restart
+        Set<String> orderedFirst = afterTargets(to);
+        SortedSet<String> restart = new TreeSet<>(java.util.Comparator.comparing((String u) -> !orderedFirst.contains(u))
+                .thenComparing(java.util.Comparator.naturalOrder()));
         SortedSet<String> reload = new TreeSet<>();
         SortedSet<String> stop = new TreeSet<>();
         SortedSet<String> unchanged = new TreeSet<>();
@@ -249,6 +253,20 @@ public record SwitchPlan(
             links.put(RecipeApplier.UNIT_DIR + "/sysinit.target.wants/nftables.service", "nftables.service");
         }
         return links;
+    }
+
+    private static Set<String> afterTargets(Recipe to) {
+        Set<String> out = new TreeSet<>();
+        for (UnitEntry u : to.units().values()) {
+            if (u.content() != null) {
+                for (String line : u.content().split("\n")) {
+                    if (line.startsWith("After=")) {
+                        out.addAll(List.of(line.substring("After=".length()).trim().split("\\s+")));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**

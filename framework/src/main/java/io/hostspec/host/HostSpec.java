@@ -9,19 +9,44 @@ import java.util.List;
  * WHAT a host is: its name and the modules it is composed from, in order. Immutable; every {@code withX} returns a new
  * spec. A spec evaluates to the same configuration every time.
  *
- * @param name    the host's name in the scenario
- * @param modules the root modules, in order
+ * @param name     the host's name in the scenario
+ * @param modules  the root modules, in order
+ * @param features the host features given besides those its modules give ({@code hostFeatures}), in order
  */
-public record HostSpec(String name, List<Source> modules) {
+public record HostSpec(String name, List<Source> modules, List<String> features) {
 
-    /** A spec; the module list is copied. */
+    /** A spec; the lists are copied. */
     public HostSpec {
         modules = List.copyOf(modules);
+        features = List.copyOf(features);
+    }
+
+    /** A spec without features of its own. */
+    public HostSpec(String name, List<Source> modules) {
+        this(name, modules, List.of());
     }
 
     /** A host with only the built-in namespace. */
     public static HostSpec named(String name) {
         return new HostSpec(name, List.of());
+    }
+
+    /**
+     * Adds host features (the NixOS {@code hostFeatures} specialArg): modules see them, and imports and blocks that
+     * depend on a feature apply. A feature given twice counts once.
+     *
+     * @throws IllegalArgumentException for a name that is not a feature name (letters, digits, '-', '_', '.')
+     */
+    public HostSpec withFeatures(List<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(features);
+        for (String f : more) {
+            if (!f.matches("[A-Za-z][A-Za-z0-9_.-]*")) {
+                throw new IllegalArgumentException("\"" + f + "\" is not a host feature name (letters, digits, "
+                        + "'-', '_', '.'; features are separated by commas)");
+            }
+            all.add(f);
+        }
+        return new HostSpec(name, modules, List.copyOf(all));
     }
 
     /** Adds a module by name ({@code xo/xoa}, {@code hosts/xoa}) or .toml path, named at the given place. */
@@ -37,7 +62,7 @@ public record HostSpec(String name, List<Source> modules) {
     private HostSpec with(Source s) {
         List<Source> all = new ArrayList<>(modules);
         all.add(s);
-        return new HostSpec(name, all);
+        return new HostSpec(name, all, features);
     }
 
     /** Where a root module comes from. */

@@ -86,9 +86,29 @@ public final class Hosts {
         if (cached != null) {
             return cached.config();
         }
-        ModuleSystem modules = ModuleSystem.create(project.root(), project.modulePaths(), Realization.builtIns());
-        List<Module> roots = new ArrayList<>();
+        ModuleSystem plain = ModuleSystem.create(project.root(), project.modulePaths(), Realization.builtIns());
+        // hostFeatures are the host's specialArg: known before any module that reads them is read, so the root
+        // modules that give some (TOML host files, docstrings) are read once to find them, then every module is read
+        // again by a module system that gives them.
+        List<String> features = new ArrayList<>(spec.features());
+        for (Module m : roots(plain, spec, new ArrayList<>())) {
+            m.hostFeatures().forEach(f -> {
+                if (!features.contains(f.name())) {
+                    features.add(f.name());
+                }
+            });
+        }
+        ModuleSystem modules = features.isEmpty() ? plain : plain.withHostFeatures(features);
         List<ConfigException> problems = new ArrayList<>();
+        List<Module> roots = roots(modules, spec, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().flatMap(p -> p.errors().stream()).toList());
+        }
+        return modules.evaluate(roots);
+    }
+
+    private static List<Module> roots(ModuleSystem modules, HostSpec spec, List<ConfigException> problems) {
+        List<Module> roots = new ArrayList<>();
         roots.add(modules.parse("<scenario host " + spec.name() + ">", "<host \"" + spec.name() + "\">",
                 "[[config]]\npriority = " + SCENARIO_NAME_PRIORITY + "\n\"networking.hostName\" = \""
                         + spec.name() + "\"\n", 0));
@@ -104,9 +124,6 @@ public final class Hosts {
                 problems.add(e);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems.stream().flatMap(p -> p.errors().stream()).toList());
-        }
-        return modules.evaluate(roots);
+        return roots;
     }
 }

@@ -6,6 +6,7 @@ import io.hostspec.module.Provenance;
 import io.hostspec.module.Values;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,6 +37,18 @@ public final class ScenarioHosts {
                 specs.put(name, specs.get(name).withModule(m.trim(), where));
             }
         }
+    }
+
+    /**
+     * Declares a host (if needed) and gives it host features, comma-separated ({@code "development, security"}).
+     *
+     * @throws IllegalArgumentException for a name that is not a feature name
+     */
+    public void addFeatures(String name, String commaSeparated) {
+        declare(name);
+        List<String> features = java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim)
+                .filter(f -> !f.isEmpty()).toList();
+        specs.put(name, specs.get(name).withFeatures(features));
     }
 
     /** Declares a host (if needed) and adds a module written inline, e.g. a docstring, to it. */

@@ -49,6 +49,7 @@ public final class ScenarioLab implements AutoCloseable {
     private final Map<String, Host> started = new LinkedHashMap<>();
     private final Map<String, BuiltImage> builtImages = new ConcurrentHashMap<>();
     private final Map<String, GenerationHistory> generations = new LinkedHashMap<>();
+    private final SecretsDelivery secrets = new SecretsDelivery();
     private Lab lab;
     private NetworkPlan plan;
     private VirtualNetwork network;
@@ -234,11 +235,61 @@ public final class ScenarioLab implements AutoCloseable {
     private synchronized VirtualNetwork network() {
         if (network == null) {
             VirtualNetwork net = VirtualNetwork.start(plan(), lab().runDirectory());
-            // after every cold boot and every snapshot restore: a restored guest has the snapshot's identity
-            lab().afterStart(machine -> net.configure(machine, machine.name()));
+            // after every cold boot and every snapshot restore: a restored guest has the snapshot's identity; then
+            // the age key and the secrets, which no snapshot holds
+            lab().afterStart(machine -> {
+                net.configure(machine, machine.name());
+                secrets.activate(machine, hosts.evaluate(declarations.spec(machine.name())).recipe());
+            });
             network = net;
         }
         return network;
+    }
+
+    /**
+     * Asserts that no file of the host's image entry (its disk, kernel, initrd and warm snapshots: disk, RAM and
+     * device state) and no file of this run's directory (overlays, RAM files, consoles, logs) holds {@code text}.
+     *
+     * @throws AssertionError listing the files that hold it
+     */
+    public void assertStoredNowhere(String name, String text) {
+        Host h = host(name);
+        BuiltImage image = image(name, h.evaluated().recipe());
+        List<java.nio.file.Path> roots = List.of(image.disk().toAbsolutePath().getParent(), lab().runDirectory());
+        List<java.nio.file.Path> found = PlaintextSearch.filesContaining(roots, text);
+        if (!found.isEmpty()) {
+            throw new AssertionError("the plaintext is stored in " + found.size() + " file(s) of " + name
+                    + "'s image entry or the run directory (searched " + roots + "):\n" + String.join("\n",
+                    found.stream().map(java.nio.file.Path::toString).toList()));
+        }
+    }
+
+    /**
+     * Asserts that starting the host (booting it, delivering its age key, activating its secrets) fails with a message
+     * containing {@code text}.
+     */
+    public void assertStartFails(String name, String text) {
+        try {
+            host(name).machine().succeed("true");
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            if (!message.contains(text)) {
+                throw new AssertionError("starting \"" + name + "\" failed, but not with \"" + text + "\":\n"
+                        + message, e);
+            }
+            return;
+        }
+        throw new AssertionError("expected starting \"" + name + "\" to fail with \"" + text + "\", but it started");
+    }
+
+    /**
+     * The age key file (on this machine; relative to the project root) whose keys the host's guest gets after every
+     * start to decrypt its sops secrets. Without it, the key is found as the sops tool finds it (SOPS_AGE_KEY,
+     * SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt). Give it before the host starts.
+     */
+    public void useAgeKey(String name, String keyFile) {
+        declarations.spec(name);
+        secrets.useKey(name, hosts.project().root().resolve(keyFile).normalize());
     }
 
     /**

@@ -16,10 +16,17 @@ public final class Config {
 
     private final Evaluation evaluation;
     private final List<Module> modules;
+    private final java.util.Set<String> hostFeatures;
 
-    Config(Evaluation evaluation, List<Module> modules) {
+    Config(Evaluation evaluation, List<Module> modules, java.util.Set<String> hostFeatures) {
         this.evaluation = evaluation;
         this.modules = List.copyOf(modules);
+        this.hostFeatures = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(hostFeatures));
+    }
+
+    /** The host's features (the NixOS {@code hostFeatures} specialArg), sorted; empty for a host without any. */
+    public java.util.Set<String> hostFeatures() {
+        return hostFeatures;
     }
 
     /** The modules of the import closure, in evaluation order. */

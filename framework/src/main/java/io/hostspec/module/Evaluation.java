@@ -90,6 +90,20 @@ final class Evaluation {
         }
     }
 
+    /**
+     * The default of an option below a {@code <name>} segment may say {@code <name>}: it stands for the entry's
+     * name, as a NixOS submodule's default reads {@code name} ({@code sops.secrets.<name>.path} defaults to
+     * {@code /run/secrets/<name>}).
+     */
+    private static Object namedDefault(OptionDecl decl, List<String> path) {
+        if (!(decl.defaultValue() instanceof String s) || !s.contains("<name>")) {
+            return decl.defaultValue();
+        }
+        List<String> declared = OptionPath.parse(decl.path());
+        int at = declared.lastIndexOf("<name>");
+        return at < 0 || at >= path.size() ? s : s.replace("<name>", path.get(at));
+    }
+
     private Object compute(List<String> path, Provenance via) {
         OptionTree.Node n = tree.find(path);
         if (n == null) {
@@ -106,7 +120,7 @@ final class Evaluation {
             }
         }
         if (decl.hasDefault()) {
-            active.add(new Definition(path, decl.defaultValue(), decl.declaredAt(), "<default>",
+            active.add(new Definition(path, namedDefault(decl, path), decl.declaredAt(), "<default>",
                     Definition.OPTION_DEFAULT, 1000, List.of(), false));
         }
         if (active.isEmpty()) {

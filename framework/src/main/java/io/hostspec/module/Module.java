@@ -12,17 +12,40 @@ import java.util.List;
  * @param imports      the modules it imports
  * @param declarations the options it declares
  * @param blocks       its definition blocks: the top level, then each {@code [[config]]} in order
+ * @param hostFeatures the host features it gives its host ({@code hostFeatures = [...]}); only a host's own root
+ *                     modules may give features, since imports depend on them
  */
 public record Module(String name, String file, String description, List<Import> imports,
-                     List<OptionDecl> declarations, List<Block> blocks) {
+                     List<OptionDecl> declarations, List<Block> blocks, List<Feature> hostFeatures) {
+
+    /** A module that gives no host features. */
+    public Module(String name, String file, String description, List<Import> imports, List<OptionDecl> declarations,
+                  List<Block> blocks) {
+        this(name, file, description, imports, declarations, blocks, List.of());
+    }
+
+    /**
+     * A host feature as written ({@code "development"} in {@code hostFeatures}): a name given to every module of the
+     * host, as NixOS configurations pass {@code hostFeatures} in {@code specialArgs}.
+     *
+     * @param name  the feature's name
+     * @param where where it was given
+     */
+    public record Feature(String name, Provenance where) {
+    }
 
     /**
      * An import of another module.
      *
-     * @param name  the imported module's name
-     * @param where the line of the import
+     * @param name    the imported module's name
+     * @param where   the line of the import
+     * @param feature the host feature the import depends on, or null for an unconditional import
      */
-    public record Import(String name, Provenance where) {
+    public record Import(String name, Provenance where, String feature) {
+        /** An unconditional import. */
+        public Import(String name, Provenance where) {
+            this(name, where, null);
+        }
     }
 
     /**
@@ -32,8 +55,14 @@ public record Module(String name, String file, String description, List<Import> 
      * @param order      list order
      * @param conditions mkIf conditions as written, with where they were written
      * @param entries    the definitions: a positioned table whose keys are option paths
+     * @param features   host features the block needs, all of them ({@code feature = ...}); empty for none
      */
-    public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
+    public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries,
+                        List<String> features) {
+        /** A block that needs no host feature. */
+        public Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
+            this(priority, order, conditions, entries, List.of());
+        }
     }
 
     /**

@@ -22,6 +22,13 @@ public interface ModuleFormat {
      */
     Module read(String name, String displayFile, Path file);
 
+    /**
+     * Called once, before any module is read, with the host features the modules see (the {@code hostFeatures}
+     * specialArg of NixOS configurations).
+     */
+    default void hostFeatures(java.util.List<String> features) {
+    }
+
     /** Called when an evaluation of modules this format read starts, before any value is computed. */
     default void evaluating(Config config) {
     }

@@ -19,7 +19,9 @@ import java.util.Set;
  */
 public final class ModuleLoader {
 
-    private static final Set<String> TOP_LEVEL = Set.of("description", "imports", "options", "config");
+    private static final Set<String> TOP_LEVEL = Set.of("description", "imports", "options", "config", "hostFeatures");
+    /** What a host feature's name may look like: it is written in lists and steps, so no spaces or commas. */
+    static final java.util.regex.Pattern FEATURE_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
     private static final Set<String> DECLARATION_KEYS = Set.of("type", "default", "description", "example", "values");
 
     private final String file;
@@ -58,6 +60,7 @@ public final class ModuleLoader {
         List<Module.Import> imports = new ArrayList<>();
         List<OptionDecl> declarations = new ArrayList<>();
         List<Module.Block> blocks = new ArrayList<>();
+        List<Module.Feature> features = new ArrayList<>();
         Map<String, PValue> topLevel = new LinkedHashMap<>();
         for (String key : toml.keySet()) {
             Object value = toml.get(List.of(key));
@@ -71,6 +74,7 @@ public final class ModuleLoader {
                     }
                 }
                 case "imports" -> readImports(value, at, imports);
+                case "hostFeatures" -> readHostFeatures(value, at, features);
                 case "options" -> {
                     if (value instanceof TomlTable t) {
                         readDeclarations(t, new ArrayList<>(), declarations);
@@ -90,7 +94,48 @@ public final class ModuleLoader {
             throw new ConfigException(errors);
         }
         return new Module(name, file, description, List.copyOf(imports), List.copyOf(declarations),
-                List.copyOf(blocks));
+                List.copyOf(blocks), List.copyOf(features));
+    }
+
+    private void readHostFeatures(Object value, Provenance at, List<Module.Feature> out) {
+        if (!(value instanceof TomlArray array) || !allOf(array, String.class)) {
+            syntax(at, "`hostFeatures' must be a list of feature names, e.g. hostFeatures = [\"development\"]");
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            Provenance itemAt = at(array.inputPositionOf(i));
+            String feature = array.getString(i);
+            if (featureName(feature, itemAt)) {
+                out.add(new Module.Feature(feature, itemAt));
+            }
+        }
+    }
+
+    private boolean featureName(Object feature, Provenance at) {
+        if (feature instanceof String s && FEATURE_NAME.matcher(s).matches()) {
+            return true;
+        }
+        syntax(at, "a host feature is a name such as \"development\" (letters, digits, '-', '_', '.'), got "
+                + Values.toml(feature instanceof String ? feature : String.valueOf(feature)));
+        return false;
+    }
+
+    private List<String> blockFeatures(Object v, Provenance at) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof String s) {
+            if (featureName(s, at)) {
+                out.add(s);
+            }
+        } else if (v instanceof TomlArray a && a.size() > 0 && allOf(a, String.class)) {
+            for (int i = 0; i < a.size(); i++) {
+                if (featureName(a.getString(i), at)) {
+                    out.add(a.getString(i));
+                }
+            }
+        } else {
+            syntax(at, "`feature' must name a host feature, e.g. feature = \"development\" (or a list of them)");
+        }
+        return out;
     }
 
     private void readImports(Object value, Provenance at, List<Module.Import> imports) {
@@ -102,8 +147,15 @@ public final class ModuleLoader {
             Provenance itemAt = at(array.inputPositionOf(i));
             if (array.get(i) instanceof String s && !s.isBlank()) {
                 imports.add(new Module.Import(s, itemAt));
+            } else if (array.get(i) instanceof TomlTable t && t.get(List.of("module")) instanceof String m
+                    && t.get(List.of("feature")) instanceof String f && t.keySet().size() == 2) {
+                if (featureName(f, itemAt)) {
+                    imports.add(new Module.Import(m, itemAt, f));
+                }
             } else {
-                syntax(itemAt, "an import must be a module name such as \"core/base\", got " + array.get(i));
+                syntax(itemAt, "an import must be a module name such as \"core/base\", or a module that depends on"
+                        + " a host feature: { module = \"profiles/features/development\", feature = \"development\" }; got "
+                        + array.get(i));
             }
         }
     }
@@ -178,18 +230,21 @@ public final class ModuleLoader {
             int priority = Definition.PLAIN;
             int order = 1000;
             List<Module.WrittenCondition> conditions = new ArrayList<>();
+            List<String> features = new ArrayList<>();
             Map<String, PValue> entries = new LinkedHashMap<>();
             for (String key : t.keySet()) {
                 Object v = t.get(List.of(key));
                 Provenance keyAt = at(t.inputPositionOf(List.of(key)));
                 switch (key) {
                     case "if" -> conditions(v, keyAt, conditions);
+                    case "feature" -> features.addAll(blockFeatures(v, keyAt));
                     case "priority" -> priority = priority(v, keyAt);
                     case "order" -> order = order(v, keyAt);
                     default -> entries.put(key, positioned(v, keyAt));
                 }
             }
-            blocks.add(new Module.Block(priority, order, List.copyOf(conditions), new PValue(entries, blockAt)));
+            blocks.add(new Module.Block(priority, order, List.copyOf(conditions), new PValue(entries, blockAt),
+                    List.copyOf(features)));
         }
     }
 

@@ -27,12 +27,32 @@ public final class ModuleSystem {
     private final List<OptionDecl> builtIns;
     private final Map<Path, Module> parsed = new HashMap<>();
     private final List<ModuleFormat> formats = new ArrayList<>();
+    private final Set<String> hostFeatures;
 
-    private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns) {
+    private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns,
+                         Set<String> hostFeatures) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.modulePath = List.copyOf(modulePath);
         this.builtIns = List.copyOf(builtIns);
-        java.util.ServiceLoader.load(ModuleFormat.class).forEach(formats::add);
+        this.hostFeatures = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(hostFeatures));
+        java.util.ServiceLoader.load(ModuleFormat.class).forEach(f -> {
+            f.hostFeatures(List.copyOf(this.hostFeatures));
+            formats.add(f);
+        });
+    }
+
+    /**
+     * The same module system for a host with these features (the NixOS {@code hostFeatures} specialArg): every module
+     * it reads sees them (.nix modules as the {@code hostFeatures} argument), and imports and blocks that depend on a
+     * feature apply only when the host has it. Nothing read before is reused.
+     */
+    public ModuleSystem withHostFeatures(java.util.Collection<String> features) {
+        return new ModuleSystem(projectRoot, modulePath, builtIns, new java.util.TreeSet<>(features));
+    }
+
+    /** The host features modules see, sorted. */
+    public Set<String> hostFeatures() {
+        return hostFeatures;
     }
 
     /** The suffixes of module files: .toml first, then the other formats'. */
@@ -63,7 +83,7 @@ public final class ModuleSystem {
         List<Path> search = new ArrayList<>(extraPaths);
         search.add(projectRoot.resolve("vm-images/modules"));
         search.add(projectRoot.resolve("vm-images"));
-        return new ModuleSystem(projectRoot, search, builtIns);
+        return new ModuleSystem(projectRoot, search, builtIns, Set.of());
     }
 
     /** The folders searched for modules, in order. */
@@ -106,7 +126,19 @@ public final class ModuleSystem {
      */
     public Config evaluate(List<Module> roots, java.util.function.Consumer<Config> starting) {
         List<ConfigError> errors = new ArrayList<>();
-        List<Module> closure = closure(roots, errors);
+        Set<String> features = new java.util.TreeSet<>(hostFeatures);
+        features.addAll(hostFeaturesOf(roots));
+        List<Module> closure = closure(roots, features, errors);
+        for (Module m : closure) {
+            if (!roots.contains(m)) {
+                for (Module.Feature f : m.hostFeatures()) {
+                    errors.add(new ConfigError(ConfigError.Kind.SYNTAX, f.where() + ": `hostFeatures' is given to a "
+                            + "host (by its host file, a docstring or the step `Given a host \"h\" with the features "
+                            + "\"...\"'), not by the imported module `" + m.name() + "': imports depend on it",
+                            List.of(f.where())));
+                }
+            }
+        }
         OptionTree tree = new OptionTree();
         for (OptionDecl d : builtIns) {
             add(errors, tree.declare(d));
@@ -119,10 +151,12 @@ public final class ModuleSystem {
         Evaluation evaluation = new Evaluation(tree);
         for (Module m : closure) {
             for (Module.Block b : m.blocks()) {
-                evaluation.addBlock(m, b);
+                if (features.containsAll(b.features())) {
+                    evaluation.addBlock(m, b);
+                }
             }
         }
-        Config config = new Config(evaluation, closure);
+        Config config = new Config(evaluation, closure, features);
         formats.forEach(f -> f.evaluating(config));
         starting.accept(config);
         evaluation.evaluateAll();
@@ -131,6 +165,16 @@ public final class ModuleSystem {
             throw new ConfigException(errors);
         }
         return config;
+    }
+
+    /**
+     * The host features the root modules give ({@code hostFeatures = [...]} in a host file or docstring), in order,
+     * without repeats.
+     */
+    public static List<String> hostFeaturesOf(List<Module> roots) {
+        Set<String> out = new LinkedHashSet<>();
+        roots.forEach(m -> m.hostFeatures().forEach(f -> out.add(f.name())));
+        return List.copyOf(out);
     }
 
     /** Every module name found on the search path, sorted. */
@@ -168,21 +212,24 @@ public final class ModuleSystem {
         }
     }
 
-    private List<Module> closure(List<Module> roots, List<ConfigError> errors) {
+    private List<Module> closure(List<Module> roots, Set<String> features, List<ConfigError> errors) {
         Map<String, Module> seen = new LinkedHashMap<>();
         for (Module root : roots) {
-            visit(root, seen, errors);
+            visit(root, features, seen, errors);
         }
         return List.copyOf(seen.values());
     }
 
-    private void visit(Module m, Map<String, Module> seen, List<ConfigError> errors) {
+    private void visit(Module m, Set<String> features, Map<String, Module> seen, List<ConfigError> errors) {
         String key = m.file() + "#" + m.name();
         if (seen.containsKey(key)) {
             return; // de-duplicated; a cycle ends here too
         }
         seen.put(key, m);
         for (Module.Import imp : m.imports()) {
+            if (imp.feature() != null && !features.contains(imp.feature())) {
+                continue; // an import for a feature this host does not have
+            }
             Module child;
             try {
                 Path file = resolveFrom(imp.name(), m.file());
@@ -195,7 +242,7 @@ public final class ModuleSystem {
                 errors.addAll(e.errors());
                 continue;
             }
-            visit(child, seen, errors);
+            visit(child, features, seen, errors);
         }
     }
 

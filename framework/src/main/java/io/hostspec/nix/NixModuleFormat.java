@@ -23,6 +23,7 @@ public final class NixModuleFormat implements ModuleFormat {
     private final ConfigView view = new ConfigView();
     private NixEvaluator nix;
     private NixModules modules;
+    private List<String> hostFeatures = List.of();
 
     /** A format; the evaluator is created on first use. */
     public NixModuleFormat() {
@@ -41,7 +42,8 @@ public final class NixModuleFormat implements ModuleFormat {
                     Path cwd = shownFrom(file, displayFile);
                     nix = NixEvaluator.create(cwd, List.of(), System.getenv(),
                             Map.of("hostspecEvalModules", new EvalModulesHook()));
-                    modules = new NixModules(view, nix.evalExpr("import <nixpkgs/lib>"), Map.of());
+                    modules = new NixModules(view, nix.evalExpr("import <nixpkgs/lib>"),
+                            Map.of("hostFeatures", NixList.of(hostFeatures)));
                 }
                 return modules.convert(nix.evalFile(file), name, displayFile);
             }, LIMIT);
@@ -65,6 +67,11 @@ public final class NixModuleFormat implements ModuleFormat {
         }
         String root = System.getProperty("hostspec.root");
         return root == null || root.isBlank() ? Path.of("").toAbsolutePath() : Path.of(root);
+    }
+
+    @Override
+    public void hostFeatures(List<String> features) {
+        this.hostFeatures = List.copyOf(features);
     }
 
     @Override

@@ -21,6 +21,10 @@ import java.util.TreeSet;
  */
 final class UsersRealizer implements Realizer {
 
+    /** The unit that sets the passwords of users with a {@code hashedPasswordFile}, after the secrets are installed. */
+    static final String PASSWORDS_UNIT = "hostspec-user-passwords.service";
+    private static final String PASSWORDS_SCRIPT = SystemdRealizer.SCRIPTS + "user-passwords.sh";
+
     @Override
     public List<OptionDecl> options() {
         String u = "users.users.<name>.";
@@ -38,6 +42,9 @@ final class UsersRealizer implements Realizer {
                         "Login shell; null: /bin/bash for normal users, /usr/sbin/nologin otherwise.")
                 .add(u + "openssh.authorizedKeys.keys", Types.listOf(Types.str()), List.of(),
                         "SSH public keys that may log in as this user.")
+                .add(u + "hashedPasswordFile", Types.nullOr(Types.str()), null, "A file holding the user's hashed "
+                        + "password (crypt(3), e.g. from mkpasswd), read at activation, e.g. a sops secret's path; "
+                        + "applied by " + PASSWORDS_UNIT + ".")
                 .add(g + "gid", Types.nullOr(Types.integer()), null, "Fixed gid; null lets the system choose.")
                 .add(g + "members", Types.listOf(Types.str()), List.of(),
                         "Users (of users.users) added to this group; [] declares an empty group.")
@@ -98,5 +105,37 @@ final class UsersRealizer implements Realizer {
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
+        passwords(config, userNames, recipe);
+    }
+
+    // A password file may appear after boot (a secret): a missing file is skipped and said, and
+    // sops-install-secrets restarts the unit once the secrets are there.
+    private static void passwords(Config config, SortedSet<String> userNames, RecipeBuilder recipe) {
+        StringBuilder script = new StringBuilder("#!/bin/sh\nset -e\n");
+        List<String> from = new ArrayList<>();
+        for (String name : userNames) {
+            Config.Scope u = config.scope("users.users", name);
+            String file = u.str("hashedPasswordFile");
+            if (file != null) {
+                from.add(u.name("hashedPasswordFile"));
+                String f = quote(file);
+                script.append("if [ -r ").append(f).append(" ]; then usermod -p \"$(cat ").append(f).append(")\" ")
+                        .append(quote(name)).append("; else echo \"").append(name)
+                        .append(": no password file ").append(file.replace("\"", "")).append(" yet\"; fi\n");
+            }
+        }
+        if (from.isEmpty()) {
+            return;
+        }
+        String[] fromArray = from.toArray(String[]::new);
+        recipe.script(PASSWORDS_SCRIPT, script.toString(), fromArray);
+        recipe.unit(PASSWORDS_UNIT, "[Unit]\nDescription=Passwords of users with a hashedPasswordFile\n"
+                + "After=sops-install-secrets.service\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart="
+                + PASSWORDS_SCRIPT + "\n\n[Install]\nWantedBy=multi-user.target\n", List.of("multi-user.target"),
+                false, fromArray);
+    }
+
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

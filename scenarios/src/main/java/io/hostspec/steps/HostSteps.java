@@ -25,6 +25,39 @@ public final class HostSteps {
         world.hosts().addModules(name, modules, world.here());
     }
 
+    /**
+     * Declares a host (if needed) with host features, comma-separated: the {@code hostFeatures} its modules see and
+     * depend on.
+     */
+    @Given("a host {string} with the features {string}")
+    public void hostWithFeatures(String name, String features) {
+        world.hosts().addFeatures(name, features);
+    }
+
+    /**
+     * The age key file (relative to the project root) the host's guest gets after every start to decrypt its sops
+     * secrets.
+     */
+    @Given("the host {string} has the age key {string}")
+    public void ageKey(String name, String keyFile) {
+        world.lab().useAgeKey(name, keyFile);
+    }
+
+    /**
+     * Searches the host's image entry (disk, warm snapshots) and the run directory (overlays, RAM files, logs) for a
+     * secret's plaintext; fails naming the files that hold it.
+     */
+    @Then("the plaintext {string} is in no image, snapshot or run file of {string}")
+    public void storedNowhere(String text, String host) {
+        world.lab().assertStoredNowhere(host, text);
+    }
+
+    /** Expects the host's start (boot, key delivery, secrets activation) to fail with a message containing the text. */
+    @Then("starting {string} fails with {string}")
+    public void startFails(String host, String text) {
+        world.lab().assertStartFails(host, text);
+    }
+
     /** Declares a host from a host file (a module), e.g. hosts/xoa. */
     @Given("the host {string} from {string}")
     public void hostFrom(String name, String file) {
