@@ -24,6 +24,8 @@ public final class Realization {
             new OpensshRealizer(),
             new RedisRealizer(),
             new NginxRealizer(),
+            new HaproxyRealizer(),
+            new PostgresqlRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 
