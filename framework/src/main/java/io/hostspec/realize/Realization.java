@@ -24,6 +24,7 @@ public final class Realization {
             new OpensshRealizer(),
             new RedisRealizer(),
             new NginxRealizer(),
+            new PrometheusRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 
