@@ -26,6 +26,7 @@ public final class Realization {
             new NginxRealizer(),
             new HaproxyRealizer(),
             new PostgresqlRealizer(),
+            new PrometheusRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 
