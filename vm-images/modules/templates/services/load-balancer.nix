@@ -67,10 +67,16 @@ in
       description = "Reload HAProxy when /etc/hosts changes";
       wantedBy = [ "multi-user.target" ];
       after = [ "haproxy.service" ];
+      # The checksum is taken before each wait, so a change between two waits is not missed.
       script = ''
-        systemctl try-reload-or-restart haproxy.service
-        while inotifywait -qq -e close_write -e moved_to --include '^/etc/hosts$' /etc; do
-          systemctl try-reload-or-restart haproxy.service
+        last=""
+        while :; do
+          now=$(sha256sum /etc/hosts)
+          if [ "$now" != "$last" ]; then
+            systemctl try-reload-or-restart haproxy.service
+            last=$now
+          fi
+          inotifywait -qq -t 60 -e close_write -e moved_to --include '^/etc/hosts$' /etc || true
         done
       '';
       serviceConfig.Restart = "always";
