@@ -24,6 +24,9 @@ public final class Realization {
             new OpensshRealizer(),
             new RedisRealizer(),
             new NginxRealizer(),
+            new HaproxyRealizer(),
+            new PostgresqlRealizer(),
+            new PrometheusRealizer(),
             new SopsRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
