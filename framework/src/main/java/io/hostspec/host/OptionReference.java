@@ -28,6 +28,7 @@ public record OptionReference(List<OptionDecl> options) {
     /** The reference of a project: built-ins plus the declarations of every module under the module folders. */
     public static OptionReference of(Path root, List<Path> extraModulePaths) {
         List<OptionDecl> all = new ArrayList<>(Realization.builtIns());
+        all.addAll(ModuleSystem.ownOptions());
         ModuleSystem modules = ModuleSystem.create(root, extraModulePaths, List.of());
         List<Path> folders = new ArrayList<>(extraModulePaths);
         folders.add(root.resolve("vm-images/modules"));

@@ -27,11 +27,13 @@ public final class ModuleSystem {
     private final List<OptionDecl> builtIns;
     private final Map<Path, Module> parsed = new HashMap<>();
     private final List<ModuleFormat> formats = new ArrayList<>();
+    private final boolean hostNamespace;
 
-    private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns) {
+    private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns, boolean hostNamespace) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.modulePath = List.copyOf(modulePath);
         this.builtIns = List.copyOf(builtIns);
+        this.hostNamespace = hostNamespace;
         java.util.ServiceLoader.load(ModuleFormat.class).forEach(formats::add);
     }
 
@@ -63,7 +65,19 @@ public final class ModuleSystem {
         List<Path> search = new ArrayList<>(extraPaths);
         search.add(projectRoot.resolve("vm-images/modules"));
         search.add(projectRoot.resolve("vm-images"));
-        return new ModuleSystem(projectRoot, search, builtIns);
+        return new ModuleSystem(projectRoot, search, builtIns, true);
+    }
+
+    /**
+     * A module system that knows only the options its modules declare, as nixpkgs' {@code lib.evalModules} does:
+     * no built-in namespace, no {@link #ownOptions()}, and every undeclared option is unknown (NixOS's own options
+     * included).
+     *
+     * @param projectRoot the folder file names in messages are relative to; its vm-images/modules is searched
+     */
+    public static ModuleSystem bare(Path projectRoot) {
+        return new ModuleSystem(projectRoot, List.of(projectRoot.resolve("vm-images/modules"),
+                projectRoot.resolve("vm-images")), List.of(), false);
     }
 
     /** The folders searched for modules, in order. */
@@ -111,12 +125,15 @@ public final class ModuleSystem {
         for (OptionDecl d : builtIns) {
             add(errors, tree.declare(d));
         }
+        for (OptionDecl d : hostNamespace ? ownOptions() : List.<OptionDecl>of()) {
+            add(errors, tree.declare(d));
+        }
         for (Module m : closure) {
             for (OptionDecl d : m.declarations()) {
                 add(errors, tree.declare(withDefaults(d)));
             }
         }
-        Evaluation evaluation = new Evaluation(tree);
+        Evaluation evaluation = new Evaluation(tree, hostNamespace);
         for (Module m : closure) {
             for (Module.Block b : m.blocks()) {
                 evaluation.addBlock(m, b);
@@ -127,10 +144,23 @@ public final class ModuleSystem {
         starting.accept(config);
         evaluation.evaluateAll();
         errors.addAll(evaluation.errors());
+        add(errors, evaluation.unrealizedError());
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
         return config;
+    }
+
+    /**
+     * The options of the module system itself, declared for every host besides the built-ins:
+     * {@value NixosOptions#POLICY_OPTION}.
+     */
+    public static List<OptionDecl> ownOptions() {
+        return List.of(OptionDecl.of(NixosOptions.POLICY_OPTION, Types.enumOf(List.of("error", "warn")), "error",
+                "What a definition of an option NixOS has but hostspec does not realize (boot.loader.*, "
+                        + "hardware.*, programs.* ...) does: \"error\" rejects the host, listing every such "
+                        + "definition; \"warn\" accepts it, has no effect on the image, and the coverage report "
+                        + "lists it.", Provenance.builtIn("module system")));
     }
 
     /** Every module name found on the search path, sorted. */
