@@ -99,7 +99,10 @@ public record OptionReference(List<OptionDecl> options) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(p -> p.toString().endsWith(".toml") || p.toString().endsWith(".nix")).sorted().toList();
+            // a .nix module beside a .toml one of the same name is its twin (the name resolves to the .toml one)
+            return s.filter(p -> p.toString().endsWith(".toml") || p.toString().endsWith(".nix")
+                    && !Files.isRegularFile(Path.of(p.toString().replaceFirst("\\.nix$", ".toml"))))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
