@@ -99,9 +99,32 @@ public final class ModuleSystem {
         return loadFile(file, moduleName(name, file));
     }
 
-    /** Parses module text that does not live in a file of its own, e.g. a Gherkin docstring. */
+    /** Parses TOML module text that does not live in a file of its own, e.g. a Gherkin docstring. */
     public Module parse(String name, String file, String text, int lineOffset) {
         return ModuleLoader.parse(name, file, text, lineOffset);
+    }
+
+    /**
+     * Parses module text that does not live in a file of its own, in the format its content type names: {@code toml}
+     * (or none) or {@code nix}.
+     *
+     * @param file       the file it is written in, relative to the project root (or absolute)
+     * @param lineOffset the line of that file just above the text's first line
+     * @throws ConfigException when it does not parse, or for an unknown content type
+     */
+    public Module parse(String name, String file, String text, int lineOffset, String contentType) {
+        if (contentType == null || contentType.isBlank() || contentType.equals("toml")) {
+            return parse(name, file, text, lineOffset);
+        }
+        for (ModuleFormat f : formats) {
+            if (f.suffix().equals("." + contentType)) {
+                return f.readText(name, file, text, lineOffset, projectRoot.resolve(file));
+            }
+        }
+        Provenance at = new Provenance(file, lineOffset);
+        throw new ConfigException(new ConfigError(ConfigError.Kind.SYNTAX, at + ": unknown content type `"
+                + contentType + "' of a module written inline; write toml (the default) or " + formats.stream()
+                .map(f -> f.suffix().substring(1)).collect(Collectors.joining(" or ")), List.of(at)));
     }
 
     /**
