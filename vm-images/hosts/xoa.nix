@@ -1,9 +1,14 @@
-# The Xen Orchestra appliance written as a NixOS host, the NiXOA way: a module function that imports the appliance's
-# modules and sets the host's own options. It realizes to the same recipe as hosts/xoa.toml (XoaNixHostTest).
-# The core/ and xo/ modules it imports are hostspec's TOML modules: .nix and .toml modules import each other.
+# The Xen Orchestra appliance written as a NixOS host, the NiXOA way: a module function that imports the
+# appliance's Nix modules (core/*.nix, xo/*.nix) by path and sets the host's own options. It realizes to the same
+# recipe as hosts/xoa.toml, which composes the TOML modules of the same names (XoaNixHostTest).
 { lib, pkgs, ... }:
 {
-  imports = [ "core/base" "xo/xoa" "xo/storage" "xo/extras" ];
+  imports = [
+    ../modules/core/base.nix
+    ../modules/xo/xoa.nix
+    ../modules/xo/storage.nix
+    ../modules/xo/extras.nix
+  ];
 
   networking.hostName = "xoa";
 

@@ -31,6 +31,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         Hosts hosts = new Hosts(projectOptions.project());
         Config config = hosts.configure(hosts.resolve(host));
+        config.unrealized().forEach(d -> spec.commandLine().getErr().println("hostspec: warning: `" + d.optionName()
+                + "' at " + d.where() + " is a NixOS option hostspec does not realize; it has no effect"));
         Object out = option == null ? config.toTree() : config.get(option);
         spec.commandLine().getOut().println(Json.write(out));
         return 0;

@@ -54,9 +54,17 @@ public record HostSpec(String name, List<Source> modules, List<String> features)
         return with(new Source.Named(module, where));
     }
 
-    /** Adds a module written inline (a Gherkin docstring): its first line is line {@code lineOffset + 1} of file. */
+    /** Adds a TOML module written inline (a Gherkin docstring): its first line is line {@code lineOffset + 1} of file. */
     public HostSpec withText(String text, String file, int lineOffset) {
         return with(new Source.Inline(text, file, lineOffset));
+    }
+
+    /**
+     * Adds a module written inline in the format of a content type ({@code toml}, {@code nix}; null or blank is
+     * TOML): its first line is line {@code lineOffset + 1} of file.
+     */
+    public HostSpec withText(String text, String file, int lineOffset, String contentType) {
+        return with(new Source.Inline(text, file, lineOffset, contentType));
     }
 
     private HostSpec with(Source s) {
@@ -79,11 +87,16 @@ public record HostSpec(String name, List<Source> modules, List<String> features)
         /**
          * A module written inline.
          *
-         * @param text       the TOML text
-         * @param file       the file it is written in
-         * @param lineOffset the line just above its first line
+         * @param text        the module's text
+         * @param file        the file it is written in
+         * @param lineOffset  the line just above its first line
+         * @param contentType its format, {@code toml} or {@code nix} (null: TOML)
          */
-        record Inline(String text, String file, int lineOffset) implements Source {
+        record Inline(String text, String file, int lineOffset, String contentType) implements Source {
+            /** A TOML module written inline. */
+            public Inline(String text, String file, int lineOffset) {
+                this(text, file, lineOffset, null);
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ public final class Hosts {
                     roots.add(modules.load(n.name(), n.where()));
                 } else if (s instanceof HostSpec.Source.Inline i) {
                     roots.add(modules.parse(i.file() + ":" + (i.lineOffset() + 1), i.file(), i.text(),
-                            i.lineOffset()));
+                            i.lineOffset(), i.contentType()));
                 }
             } catch (ConfigException e) {
                 problems.add(e);

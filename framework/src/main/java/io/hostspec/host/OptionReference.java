@@ -28,6 +28,7 @@ public record OptionReference(List<OptionDecl> options) {
     /** The reference of a project: built-ins plus the declarations of every module under the module folders. */
     public static OptionReference of(Path root, List<Path> extraModulePaths) {
         List<OptionDecl> all = new ArrayList<>(Realization.builtIns());
+        all.addAll(ModuleSystem.ownOptions());
         ModuleSystem modules = ModuleSystem.create(root, extraModulePaths, List.of());
         List<Path> folders = new ArrayList<>(extraModulePaths);
         folders.add(root.resolve("vm-images/modules"));
@@ -98,7 +99,10 @@ public record OptionReference(List<OptionDecl> options) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(p -> p.toString().endsWith(".toml") || p.toString().endsWith(".nix")).sorted().toList();
+            // a .nix module beside a .toml one of the same name is its twin (the name resolves to the .toml one)
+            return s.filter(p -> p.toString().endsWith(".toml") || p.toString().endsWith(".nix")
+                    && !Files.isRegularFile(Path.of(p.toString().replaceFirst("\\.nix$", ".toml"))))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,10 +51,18 @@ public final class ScenarioHosts {
         specs.put(name, specs.get(name).withFeatures(features));
     }
 
-    /** Declares a host (if needed) and adds a module written inline, e.g. a docstring, to it. */
+    /** Declares a host (if needed) and adds a TOML module written inline, e.g. a docstring, to it. */
     public void addText(String name, String toml, String file, int lineOffset) {
+        addText(name, toml, file, lineOffset, null);
+    }
+
+    /**
+     * Declares a host (if needed) and adds a module written inline to it, in the format of the content type
+     * ({@code toml} or {@code nix}; null or blank: TOML), e.g. a docstring opened with {@code """nix}.
+     */
+    public void addText(String name, String text, String file, int lineOffset, String contentType) {
         declare(name);
-        specs.put(name, specs.get(name).withText(toml, file, lineOffset));
+        specs.put(name, specs.get(name).withText(text, file, lineOffset, contentType));
     }
 
     /** The spec of a declared host. */

@@ -38,6 +38,7 @@ final class Touches {
         this.evaluated = evaluated;
         this.machine = machine;
         coverage.define(host, evaluated.config().definedOptions());
+        coverage.unrealized(host, evaluated.config().unrealized());
     }
 
     /** A unit assertion: the unit. */

@@ -115,6 +115,15 @@ public final class Config {
         return out;
     }
 
+    /**
+     * The definitions of options NixOS has but hostspec does not realize, accepted because the host set
+     * {@value NixosOptions#POLICY_OPTION} to "warn" (otherwise the evaluation failed): they have no effect on the
+     * image. Only those whose conditions hold; in module order; empty when there is none.
+     */
+    public synchronized List<Definition> unrealized() {
+        return evaluation.unrealized();
+    }
+
     /** The whole configuration as nested tables (only options with a value), for JSON output. */
     public synchronized Map<String, Object> toTree() {
         return evaluation.tree(List.of());

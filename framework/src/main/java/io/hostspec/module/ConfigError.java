@@ -28,6 +28,8 @@ public record ConfigError(Kind kind, String message, List<Provenance> where) {
         UNDEFINED,
         /** Options refer to each other in a cycle. */
         CYCLE,
+        /** A definition of an option NixOS has but hostspec does not realize (docs/nix.md). */
+        UNREALIZED,
         /** Two modules declare the same option. */
         DUPLICATE_DECLARATION,
         /**

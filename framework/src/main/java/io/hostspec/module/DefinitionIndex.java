@@ -19,18 +19,23 @@ final class DefinitionIndex {
 
     private final OptionTree tree;
     private final List<ConfigError> errors;
+    private final boolean nixos;
     private final Map<List<String>, List<Definition>> defs = new HashMap<>();
     private final Map<List<String>, Map<String, List<Definition>>> names = new HashMap<>();
+    private final List<Definition> unrealized = new ArrayList<>();
 
     /**
      * An empty index.
      *
      * @param tree   the declared options
      * @param errors where placing errors are added (shared with the evaluation, so all are reported together)
+     * @param nixos  whether definitions of undeclared options NixOS has are kept apart as {@link #unrealized()}
+     *               (a host's namespace) instead of being unknown options (a bare {@code lib.evalModules})
      */
-    DefinitionIndex(OptionTree tree, List<ConfigError> errors) {
+    DefinitionIndex(OptionTree tree, List<ConfigError> errors, boolean nixos) {
         this.tree = tree;
         this.errors = errors;
+        this.nixos = nixos;
     }
 
     /** The definitions of one concrete option, in the order added; empty when none. */
@@ -41,6 +46,14 @@ final class DefinitionIndex {
     /** The definitions under a submodule set, by the name they define (sorted); empty when none. */
     Map<String, List<Definition>> namedUnder(List<String> setPath) {
         return names.getOrDefault(setPath, Map.of());
+    }
+
+    /**
+     * The definitions of options nobody declared that NixOS has ({@link NixosOptions}): kept apart, with their
+     * conditions, for the unrealized-options check; in the order added.
+     */
+    List<Definition> unrealized() {
+        return Collections.unmodifiableList(unrealized);
     }
 
     /** Every option path with at least one definition. */
@@ -129,11 +142,19 @@ final class DefinitionIndex {
         if (child == null) {
             // TOML nests a dotted key and a [table]: name each option written under the missing group, so that the
             // suggestion is made for the whole path and not for the group alone
-            List<List<String>> written = new ArrayList<>();
+            Map<List<String>, PValue> written = new java.util.LinkedHashMap<>();
             leaves(OptionPath.append(path, segs), value, written);
-            for (List<String> attempted : written) {
-                errors.add(undeclared(tree, attempted, value.where(), "It is defined at " + value.where()));
-            }
+            written.forEach((attempted, leaf) -> {
+                if (nixos && NixosOptions.entryFor(attempted).isPresent()) {
+                    if (leaf.isTable()) {
+                        return; // an empty set defines nothing (what is left of a set whose content is an mkIf)
+                    }
+                    unrealized.add(new Definition(attempted, leaf.plain(), leaf.where(), ctx.module.name(),
+                            ctx.block.priority(), ctx.block.order(), ctx.conditions, false));
+                } else {
+                    errors.add(undeclared(tree, attempted, leaf.where(), "It is defined at " + leaf.where()));
+                }
+            });
             return;
         }
         descend(child, OptionPath.append(path, List.of(seg)), segs.subList(1, segs.size()), value, ctx);
@@ -175,10 +196,10 @@ final class DefinitionIndex {
         }
     }
 
-    // The paths of the values under a table (the table's own path when it is empty or not a table).
-    private static void leaves(List<String> path, PValue value, List<List<String>> out) {
+    // The paths of the values under a table with their values (the table itself when it is empty or not a table).
+    private static void leaves(List<String> path, PValue value, Map<List<String>, PValue> out) {
         if (!value.isTable() || value.table().isEmpty()) {
-            out.add(path);
+            out.put(path, value);
             return;
         }
         for (Map.Entry<String, PValue> e : value.table().entrySet()) {

@@ -38,9 +38,15 @@ final class Evaluation {
     private record Frame(List<String> option, Provenance via) {
     }
 
-    Evaluation(OptionTree tree) {
+    /**
+     * An evaluation over declared options.
+     *
+     * @param tree  the declared options
+     * @param nixos whether undeclared options NixOS has ({@link NixosOptions}) are told apart from unknown ones
+     */
+    Evaluation(OptionTree tree, boolean nixos) {
         this.tree = tree;
-        this.defs = new DefinitionIndex(tree, errors);
+        this.defs = new DefinitionIndex(tree, errors, nixos);
     }
 
     /** The errors collected so far (placing definitions, then {@link #evaluateAll()}); the live list. */
@@ -315,6 +321,41 @@ final class Evaluation {
             }
         }
         return out;
+    }
+
+    /** The definitions of options NixOS has but hostspec does not realize whose conditions hold, in module order. */
+    List<Definition> unrealized() {
+        return defs.unrealized().stream().filter(this::holds).toList();
+    }
+
+    /**
+     * The error naming every definition of {@link #unrealized()}, or null when there is none or the host accepts them
+     * ({@link NixosOptions#POLICY_OPTION} = "warn"). Call after {@link #evaluateAll()}: a condition or the policy
+     * that fails to evaluate was reported there, and is skipped here.
+     */
+    ConfigError unrealizedError() {
+        List<Definition> active;
+        try {
+            active = unrealized();
+            List<String> policy = OptionPath.parse(NixosOptions.POLICY_OPTION);
+            if (active.isEmpty() || (tree.find(policy) != null
+                    && "warn".equals(value(policy, Provenance.builtIn("evaluation"))))) {
+                return null;
+            }
+        } catch (ConfigException e) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("The host defines " + active.size() + (active.size() == 1
+                ? " option that NixOS has but hostspec does not realize; it would have"
+                : " options that NixOS has but hostspec does not realize; they would have") + " no effect:");
+        for (Definition d : active) {
+            b.append("\n- `").append(d.optionName()).append("' at ").append(d.where()).append(" (NixOS ")
+                    .append(NixosOptions.entryFor(d.option()).orElseThrow()).append(')');
+        }
+        b.append("\nRemove them, or accept them with a warning: ").append(NixosOptions.POLICY_OPTION)
+                .append(" = \"warn\" (the coverage report then lists them).");
+        return new ConfigError(ConfigError.Kind.UNREALIZED, b.toString(),
+                active.stream().map(Definition::where).toList());
     }
 
     /** Evaluates every defined option, collecting every error instead of stopping at the first. */

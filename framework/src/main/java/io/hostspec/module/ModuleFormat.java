@@ -1,6 +1,7 @@
 package io.hostspec.module;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A module file format besides TOML (found with {@link java.util.ServiceLoader}): the .nix front end. A format turns a
@@ -27,6 +28,22 @@ public interface ModuleFormat {
      * specialArg of NixOS configurations).
      */
     default void hostFeatures(java.util.List<String> features) {
+    }
+
+    /**
+     * Reads a module written inside another file, e.g. a Gherkin docstring with this format's content type.
+     *
+     * @param name        the module's name
+     * @param displayFile the file it is written in, as shown in messages
+     * @param text        the module's text
+     * @param lineOffset  the line of that file just above the text's first line
+     * @param file        that file (relative imports in the text resolve against its folder)
+     * @throws ConfigException with file:line when it cannot be read
+     */
+    default Module readText(String name, String displayFile, String text, int lineOffset, Path file) {
+        Provenance at = new Provenance(displayFile, lineOffset + 1);
+        throw new ConfigException(new ConfigError(ConfigError.Kind.SYNTAX, at + ": modules of type " + suffix()
+                + " cannot be written inline", List.of(at)));
     }
 
     /** Called when an evaluation of modules this format read starts, before any value is computed. */

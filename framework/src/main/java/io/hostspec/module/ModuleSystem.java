@@ -28,13 +28,15 @@ public final class ModuleSystem {
     private final Map<Path, Module> parsed = new HashMap<>();
     private final List<ModuleFormat> formats = new ArrayList<>();
     private final Set<String> hostFeatures;
+    private final boolean hostNamespace;
 
     private ModuleSystem(Path projectRoot, List<Path> modulePath, List<OptionDecl> builtIns,
-                         Set<String> hostFeatures) {
+                         Set<String> hostFeatures, boolean hostNamespace) {
         this.projectRoot = projectRoot.toAbsolutePath().normalize();
         this.modulePath = List.copyOf(modulePath);
         this.builtIns = List.copyOf(builtIns);
         this.hostFeatures = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(hostFeatures));
+        this.hostNamespace = hostNamespace;
         java.util.ServiceLoader.load(ModuleFormat.class).forEach(f -> {
             f.hostFeatures(List.copyOf(this.hostFeatures));
             formats.add(f);
@@ -47,7 +49,7 @@ public final class ModuleSystem {
      * feature apply only when the host has it. Nothing read before is reused.
      */
     public ModuleSystem withHostFeatures(java.util.Collection<String> features) {
-        return new ModuleSystem(projectRoot, modulePath, builtIns, new java.util.TreeSet<>(features));
+        return new ModuleSystem(projectRoot, modulePath, builtIns, new java.util.TreeSet<>(features), hostNamespace);
     }
 
     /** The host features modules see, sorted. */
@@ -83,7 +85,19 @@ public final class ModuleSystem {
         List<Path> search = new ArrayList<>(extraPaths);
         search.add(projectRoot.resolve("vm-images/modules"));
         search.add(projectRoot.resolve("vm-images"));
-        return new ModuleSystem(projectRoot, search, builtIns, Set.of());
+        return new ModuleSystem(projectRoot, search, builtIns, Set.of(), true);
+    }
+
+    /**
+     * A module system that knows only the options its modules declare, as nixpkgs' {@code lib.evalModules} does:
+     * no built-in namespace, no {@link #ownOptions()}, and every undeclared option is unknown (NixOS's own options
+     * included).
+     *
+     * @param projectRoot the folder file names in messages are relative to; its vm-images/modules is searched
+     */
+    public static ModuleSystem bare(Path projectRoot) {
+        return new ModuleSystem(projectRoot, List.of(projectRoot.resolve("vm-images/modules"),
+                projectRoot.resolve("vm-images")), List.of(), Set.of(), false);
     }
 
     /** The folders searched for modules, in order. */
@@ -105,9 +119,32 @@ public final class ModuleSystem {
         return loadFile(file, moduleName(name, file));
     }
 
-    /** Parses module text that does not live in a file of its own, e.g. a Gherkin docstring. */
+    /** Parses TOML module text that does not live in a file of its own, e.g. a Gherkin docstring. */
     public Module parse(String name, String file, String text, int lineOffset) {
         return ModuleLoader.parse(name, file, text, lineOffset);
+    }
+
+    /**
+     * Parses module text that does not live in a file of its own, in the format its content type names: {@code toml}
+     * (or none) or {@code nix}.
+     *
+     * @param file       the file it is written in, relative to the project root (or absolute)
+     * @param lineOffset the line of that file just above the text's first line
+     * @throws ConfigException when it does not parse, or for an unknown content type
+     */
+    public Module parse(String name, String file, String text, int lineOffset, String contentType) {
+        if (contentType == null || contentType.isBlank() || contentType.equals("toml")) {
+            return parse(name, file, text, lineOffset);
+        }
+        for (ModuleFormat f : formats) {
+            if (f.suffix().equals("." + contentType)) {
+                return f.readText(name, file, text, lineOffset, projectRoot.resolve(file));
+            }
+        }
+        Provenance at = new Provenance(file, lineOffset);
+        throw new ConfigException(new ConfigError(ConfigError.Kind.SYNTAX, at + ": unknown content type `"
+                + contentType + "' of a module written inline; write toml (the default) or " + formats.stream()
+                .map(f -> f.suffix().substring(1)).collect(Collectors.joining(" or ")), List.of(at)));
     }
 
     /**
@@ -143,12 +180,15 @@ public final class ModuleSystem {
         for (OptionDecl d : builtIns) {
             add(errors, tree.declare(d));
         }
+        for (OptionDecl d : hostNamespace ? ownOptions() : List.<OptionDecl>of()) {
+            add(errors, tree.declare(d));
+        }
         for (Module m : closure) {
             for (OptionDecl d : m.declarations()) {
                 add(errors, tree.declare(withDefaults(d)));
             }
         }
-        Evaluation evaluation = new Evaluation(tree);
+        Evaluation evaluation = new Evaluation(tree, hostNamespace);
         for (Module m : closure) {
             for (Module.Block b : m.blocks()) {
                 if (features.containsAll(b.features())) {
@@ -161,6 +201,7 @@ public final class ModuleSystem {
         starting.accept(config);
         evaluation.evaluateAll();
         errors.addAll(evaluation.errors());
+        add(errors, evaluation.unrealizedError());
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -175,6 +216,18 @@ public final class ModuleSystem {
         Set<String> out = new LinkedHashSet<>();
         roots.forEach(m -> m.hostFeatures().forEach(f -> out.add(f.name())));
         return List.copyOf(out);
+    }
+
+    /**
+     * The options of the module system itself, declared for every host besides the built-ins:
+     * {@value NixosOptions#POLICY_OPTION}.
+     */
+    public static List<OptionDecl> ownOptions() {
+        return List.of(OptionDecl.of(NixosOptions.POLICY_OPTION, Types.enumOf(List.of("error", "warn")), "error",
+                "What a definition of an option NixOS has but hostspec does not realize (boot.loader.*, "
+                        + "hardware.*, programs.* ...) does: \"error\" rejects the host, listing every such "
+                        + "definition; \"warn\" accepts it, has no effect on the image, and the coverage report "
+                        + "lists it.", Provenance.builtIn("module system")));
     }
 
     /** Every module name found on the search path, sorted. */

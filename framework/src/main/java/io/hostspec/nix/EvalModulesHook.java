@@ -41,7 +41,7 @@ final class EvalModulesHook extends NixFunction {
                 roots.add(convert.convert(m, "<module " + k + " of evalModules>", callPos.file()));
             }
         }
-        ModuleSystem system = ModuleSystem.create(cwd, List.of(), List.of());
+        ModuleSystem system = ModuleSystem.bare(cwd);
         Config config = system.evaluate(roots, view::bind);
         TreeMap<String, Object> out = new TreeMap<>();
         out.put("config", NixValues.toNix(config.toTree()));

@@ -73,6 +73,18 @@ public final class NixEvaluator {
     }
 
     /**
+     * Evaluates text written inside another file (a Gherkin docstring).
+     *
+     * @param text    the Nix expression
+     * @param shownAs the file positions name
+     * @param baseDir the folder relative paths in the text resolve against
+     * @throws NixException with position and the chain of calls
+     */
+    public Object evalText(String text, String shownAs, Path baseDir) {
+        return state.evalText(text, shownAs, baseDir);
+    }
+
+    /**
      * Parses a file without evaluating it.
      *
      * @throws NixException a syntax error (or an undefined variable) with its position

@@ -36,6 +36,18 @@ public final class NixModuleFormat implements ModuleFormat {
 
     @Override
     public Module read(String name, String displayFile, Path file) {
+        return convert(name, displayFile, file, () -> nix.evalFile(file));
+    }
+
+    @Override
+    public Module readText(String name, String displayFile, String text, int lineOffset, Path file) {
+        // blank lines above the text make the parser's line numbers those of the file the text is written in
+        String placed = "\n".repeat(Math.max(0, lineOffset)) + text;
+        return convert(name, displayFile, file, () -> nix.evalText(placed, displayFile,
+                file.toAbsolutePath().normalize().getParent()));
+    }
+
+    private Module convert(String name, String displayFile, Path file, java.util.function.Supplier<Object> value) {
         try {
             return NixEvaluator.onLargeStack(() -> {
                 if (nix == null) {
@@ -45,7 +57,7 @@ public final class NixModuleFormat implements ModuleFormat {
                     modules = new NixModules(view, nix.evalExpr("import <nixpkgs/lib>"),
                             Map.of("hostFeatures", NixList.of(hostFeatures)));
                 }
-                return modules.convert(nix.evalFile(file), name, displayFile);
+                return modules.convert(value.get(), name, displayFile);
             }, LIMIT);
         } catch (NixException e) {
             Provenance at = new Provenance(e.pos().line() > 0 ? e.pos().file() : displayFile, e.pos().line());

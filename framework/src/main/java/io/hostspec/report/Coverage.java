@@ -23,6 +23,7 @@ public final class Coverage {
 
     private final Map<String, Map<String, CoverageReport.OptionRef>> defined = new TreeMap<>();
     private final Map<String, Set<String>> exercised = new TreeMap<>();
+    private final Map<String, Map<String, CoverageReport.OptionRef>> unrealized = new TreeMap<>();
 
     /** A fresh, empty collector (tests; runs use {@link #current()}). */
     public Coverage() {
@@ -37,6 +38,7 @@ public final class Coverage {
     public synchronized void reset() {
         defined.clear();
         exercised.clear();
+        unrealized.clear();
     }
 
     /**
@@ -50,6 +52,22 @@ public final class Coverage {
         options.forEach((option, defs) -> into.putIfAbsent(option, new CoverageReport.OptionRef(option,
                 defs.stream().map(d -> d.where().toString()).distinct().collect(Collectors.joining(", ")),
                 defs.stream().map(Definition::module).distinct().sorted().toList())));
+    }
+
+    /**
+     * Records a host's definitions of options NixOS has but hostspec does not realize, which the host accepted with
+     * {@code hostspec.unrealizedOptions = "warn"}: the report lists them apart, they count neither as defined nor as
+     * exercised.
+     *
+     * @param host        the host's name
+     * @param definitions {@code Config.unrealized()}
+     */
+    public synchronized void unrealized(String host, List<Definition> definitions) {
+        Map<String, CoverageReport.OptionRef> into = unrealized.computeIfAbsent(host, h -> new TreeMap<>());
+        for (Definition d : definitions) {
+            into.putIfAbsent(d.optionName() + " " + d.where(), new CoverageReport.OptionRef(d.optionName(),
+                    d.where().toString(), List.of(d.module())));
+        }
     }
 
     /**
@@ -68,6 +86,8 @@ public final class Coverage {
 
     /** The report of everything recorded so far. */
     public synchronized CoverageReport report() {
-        return CoverageReport.of(defined, exercised);
+        Map<String, List<CoverageReport.OptionRef>> accepted = new TreeMap<>();
+        unrealized.forEach((host, refs) -> accepted.put(host, List.copyOf(refs.values())));
+        return CoverageReport.of(defined, exercised).withUnrealized(accepted);
     }
 }

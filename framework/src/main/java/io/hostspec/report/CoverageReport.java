@@ -52,9 +52,23 @@ public record CoverageReport(List<HostCoverage> hosts, List<ModuleCoverage> modu
      * @param percent          exercised / defined, in percent with one decimal (100 when nothing is defined)
      * @param unexercised      the defined options no assertion reached, with where they are defined
      * @param exercised        the defined options some assertion reached (kept so that reports merge)
+     * @param unrealized       definitions of options NixOS has but hostspec does not realize, accepted by the host
+     *                         ({@code hostspec.unrealizedOptions = "warn"}): they had no effect; one entry per
+     *                         definition, never counted as defined
      */
     public record HostCoverage(String host, int optionsDefined, int optionsExercised, double percent,
-                               List<OptionRef> unexercised, List<OptionRef> exercised) {
+                               List<OptionRef> unexercised, List<OptionRef> exercised, List<OptionRef> unrealized) {
+
+        /** Never null: a report written before unrealized definitions were recorded reads as none. */
+        public HostCoverage {
+            unrealized = unrealized == null ? List.of() : List.copyOf(unrealized);
+        }
+
+        /** Coverage without unrealized definitions. */
+        public HostCoverage(String host, int optionsDefined, int optionsExercised, double percent,
+                            List<OptionRef> unexercised, List<OptionRef> exercised) {
+            this(host, optionsDefined, optionsExercised, percent, unexercised, exercised, List.of());
+        }
     }
 
     /**
@@ -114,21 +128,38 @@ public record CoverageReport(List<HostCoverage> hosts, List<ModuleCoverage> modu
     }
 
     /**
+     * This report with the unrealized definitions each host accepted (hosts not in the report are ignored).
+     *
+     * @param unrealized per host, its definitions of options NixOS has but hostspec does not realize
+     */
+    public CoverageReport withUnrealized(Map<String, List<OptionRef>> unrealized) {
+        List<HostCoverage> out = hosts.stream().map(h -> new HostCoverage(h.host(), h.optionsDefined(),
+                h.optionsExercised(), h.percent(), h.unexercised(), h.exercised(),
+                unrealized.getOrDefault(h.host(), h.unrealized()))).toList();
+        return new CoverageReport(out, modules);
+    }
+
+    /**
      * Merges reports of several runs or shards: a host's defined options are the union of its definitions, an option
      * is exercised when it was in any report; modules are recomputed from the merged hosts.
      */
     public static CoverageReport merge(List<CoverageReport> reports) {
         Map<String, Map<String, OptionRef>> defined = new TreeMap<>();
         Map<String, TreeSet<String>> exercised = new TreeMap<>();
+        Map<String, Map<String, OptionRef>> unrealized = new TreeMap<>();
         for (CoverageReport report : reports) {
             for (HostCoverage h : report.hosts()) {
+                h.unrealized().forEach(r -> unrealized.computeIfAbsent(h.host(), k -> new TreeMap<>())
+                        .putIfAbsent(r.option() + " " + r.where(), r));
                 Map<String, OptionRef> d = defined.computeIfAbsent(h.host(), k -> new TreeMap<>());
                 h.unexercised().forEach(r -> d.putIfAbsent(r.option(), r));
                 h.exercised().forEach(r -> d.putIfAbsent(r.option(), r));
                 h.exercised().forEach(r -> exercised.computeIfAbsent(h.host(), k -> new TreeSet<>()).add(r.option()));
             }
         }
-        return of(defined, exercised);
+        Map<String, List<OptionRef>> accepted = new TreeMap<>();
+        unrealized.forEach((host, refs) -> accepted.put(host, List.copyOf(refs.values())));
+        return of(defined, exercised).withUnrealized(accepted);
     }
 
     /** The coverage of one host, if the report has it. */
@@ -191,6 +222,17 @@ public record CoverageReport(List<HostCoverage> hosts, List<ModuleCoverage> modu
                     + "<code>").append(escape(r.option())).append("</code></td><td>").append(escape(r.where()))
                     .append("</td><td>").append(escape(String.join(", ", r.modules()))).append("</td></tr>\n"));
             b.append("</table>\n");
+            if (!h.unrealized().isEmpty()) {
+                b.append("<h2>Unrealized definitions of ").append(escape(h.host())).append(" (")
+                        .append(h.unrealized().size()).append(")</h2>\n<p>Options NixOS has but hostspec does not "
+                                + "realize, accepted with <code>hostspec.unrealizedOptions = \"warn\"</code>: they had "
+                                + "no effect on the host.</p>\n<table><tr><th>option</th><th>defined at</th>"
+                                + "<th>module</th></tr>\n");
+                h.unrealized().forEach(r -> b.append("<tr><td><code>").append(escape(r.option()))
+                        .append("</code></td><td>").append(escape(r.where())).append("</td><td>")
+                        .append(escape(String.join(", ", r.modules()))).append("</td></tr>\n"));
+                b.append("</table>\n");
+            }
         }
         return b.append("</body></html>\n").toString();
     }

@@ -24,6 +24,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void evalTimingRunsTheLauncherAsANewProcessAndReadsBashTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+            throws Exception {
+        java.nio.file.Path launcher = root.resolve("hostspec");
+        java.nio.file.Files.writeString(launcher, "#!/bin/sh\n[ \"$1 $2\" = \"eval hosts/x.nix\" ] || exit 3\n"
+                + "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\necho '{}'\n");
+        assertTrue(launcher.toFile().setExecutable(true));
+        EvalTiming t = EvalTiming.measure(root, "hosts/x.nix", 3).orElseThrow();
+        assertEquals(3, t.samples());
+        assertTrue(t.wallSeconds() > 0 && t.cpuSeconds() > 0, t.toString());
+        assertEquals(Optional.empty(), EvalTiming.measure(root.resolve("nowhere"), "hosts/x.nix", 1));
+        IllegalStateException failed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> EvalTiming.measure(root, "hosts/other.nix", 1));
+        assertTrue(failed.getMessage().contains("exit code 3"), failed.getMessage());
+        assertEquals(1.5, EvalTiming.parse("noise\nhostspec-time 1.50 0.70 0.20\n").orElseThrow()[0]);
+        assertEquals(Optional.empty(), EvalTiming.parse("hostspec: error"));
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, BenchCommand.median(List.of(4.0, 1.0, 2.0, 3.0)));
         assertEquals(2.0, BenchCommand.median(List.of(3.0, 1.0, 2.0)));

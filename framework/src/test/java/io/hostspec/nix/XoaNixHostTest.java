@@ -1,5 +1,7 @@
 package io.hostspec.nix;
 
+import io.hostspec.module.Config;
+import io.hostspec.module.Module;
 import io.hostspec.module.ModuleSystem;
 import io.hostspec.module.Provenance;
 import io.hostspec.realize.Realization;
@@ -15,10 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** vm-images/hosts/xoa.nix realizes to the same recipe as hosts/xoa.toml. */
 class XoaNixHostTest {
 
+    private static Config evaluate(String host) {
+        ModuleSystem ms = ModuleSystem.create(root(), List.of(), Realization.builtIns());
+        return ms.evaluate(List.of(ms.load(host, new Provenance("XoaNixHostTest", 1))));
+    }
+
     private static Recipe realize(String host) {
-        Path root = root();
-        ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return Realization.realize(ms.evaluate(List.of(ms.load(host, new Provenance("XoaNixHostTest", 1)))));
+        return Realization.realize(evaluate(host));
     }
 
     private static Path root() {
@@ -41,6 +46,30 @@ class XoaNixHostTest {
                 nix.users(), nix.units(), nix.nftables(), nix.sysctls(), nix.kernelModules(), nix.stateDirs(),
                 nix.hardware(), nix.artifacts(), new java.util.TreeMap<>()));
         assertEquals(toml.options().keySet(), nix.options().keySet());
-        assertEquals(List.of("vm-images/hosts/xoa.nix:8"), nix.options().get("networking.hostName"));
+        assertEquals(List.of("vm-images/hosts/xoa.nix:13"), nix.options().get("networking.hostName"));
+        assertEquals(toml.imageHash(), nix.imageHash(), "the same image cache entry");
+        assertEquals(toml.hash(), nix.hash());
+    }
+
+    @Test
+    void nixHostIsMadeOfNixModulesOnlyAndTomlHostOfTomlOnes() {
+        assertEquals(List.of(), evaluate("vm-images/hosts/xoa.nix").modules().stream().map(Module::file)
+                .filter(f -> !f.endsWith(".nix")).toList());
+        assertEquals(List.of(), evaluate("vm-images/hosts/xoa.toml").modules().stream().map(Module::file)
+                .filter(f -> !f.endsWith(".toml")).toList());
+        assertEquals(List.of("vm-images/hosts/xoa.nix", "vm-images/modules/core/base.nix",
+                        "vm-images/modules/core/boot.nix"),
+                evaluate("vm-images/hosts/xoa.nix").modules().stream().map(Module::file).limit(3).toList());
+    }
+
+    @Test
+    void theNixModulesDeclareWhatTheTomlModulesDeclare() {
+        assertEquals(declared("vm-images/hosts/xoa.toml"), declared("vm-images/hosts/xoa.nix"));
+    }
+
+    private static List<String> declared(String host) {
+        return evaluate(host).declarations().stream().filter(d -> d.path().startsWith("nixoa."))
+                .map(d -> d.path() + " : " + d.type().name() + " = " + (d.hasDefault() ? d.defaultValue() : "-"))
+                .toList();
     }
 }

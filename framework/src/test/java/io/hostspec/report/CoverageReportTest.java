@@ -55,6 +55,32 @@ class CoverageReportTest {
     }
 
     @Test
+    void unrealizedDefinitionsAHostAcceptedAreListedApartAndSurviveJsonAndMerge() throws Exception {
+        Coverage coverage = new Coverage();
+        coverage.define("xoa", Map.of());
+        coverage.unrealized("xoa", List.of(new io.hostspec.module.Definition(List.of("boot", "loader", "grub",
+                "enable"), true, new io.hostspec.module.Provenance("vm-images/hosts/xoa.nix", 7), "hosts/xoa", 100,
+                1000, List.of(), false)));
+        CoverageReport.HostCoverage xoa = coverage.report().host("xoa").orElseThrow();
+        assertEquals(0, xoa.optionsDefined());
+        assertEquals(List.of(new CoverageReport.OptionRef("boot.loader.grub.enable", "vm-images/hosts/xoa.nix:7",
+                List.of("hosts/xoa"))), xoa.unrealized());
+        Path written = coverage.report().writeTo(dir.resolve("u"));
+        assertTrue(Files.readString(dir.resolve("u/coverage.html")).contains("Unrealized definitions of xoa (1)"));
+        CoverageReport merged = CoverageReport.merge(List.of(CoverageReport.read(written),
+                CoverageReport.of(Map.of("xoa", XOA), Map.of())));
+        assertEquals(xoa.unrealized(), merged.host("xoa").orElseThrow().unrealized());
+        assertEquals(4, merged.host("xoa").orElseThrow().optionsDefined());
+    }
+
+    @Test
+    void aReportWrittenBeforeUnrealizedDefinitionsReadsAsNone() throws Exception {
+        Files.writeString(dir.resolve("old.json"), "{\"hosts\":[{\"host\":\"xoa\",\"optionsDefined\":0,"
+                + "\"optionsExercised\":0,\"percent\":100.0,\"unexercised\":[],\"exercised\":[]}],\"modules\":[]}");
+        assertEquals(List.of(), CoverageReport.read(dir.resolve("old.json")).host("xoa").orElseThrow().unrealized());
+    }
+
+    @Test
     void timelineHasOneLanePerMachineAndTheScenarios() {
         Timeline t = new Timeline();
         Instant now = Instant.now();

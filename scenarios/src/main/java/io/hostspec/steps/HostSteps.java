@@ -1,5 +1,6 @@
 package io.hostspec.steps;
 
+import io.cucumber.docstring.DocString;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 
@@ -64,11 +65,11 @@ public final class HostSteps {
         world.hosts().addModules(name, file, world.here());
     }
 
-    /** Adds a module written in the docstring to a host. */
+    /** Adds a module written in the docstring to a host: TOML, or Nix when the docstring opens with """nix. */
     @Given("the host {string} is configured with:")
-    public void configuredWith(String name, String toml) {
+    public void configuredWith(String name, DocString module) {
         var at = world.docString();
-        world.hosts().addText(name, toml, at.file(), at.line());
+        world.hosts().addText(name, module.getContent(), at.file(), at.line(), module.getContentType());
     }
 
     /**

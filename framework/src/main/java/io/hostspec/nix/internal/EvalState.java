@@ -120,6 +120,16 @@ public final class EvalState {
         return e.eval(rootEnv);
     }
 
+    /**
+     * Parses and evaluates text that stands in a file without being one (a Gherkin docstring): positions name
+     * {@code shownAs}; relative paths resolve against {@code baseDir}.
+     */
+    public Object evalText(String text, String shownAs, Path baseDir) {
+        Expr e = Parser.parse(text, shownAs, Paths.canon(baseDir.toAbsolutePath().toString()), home);
+        e.bind(rootScope);
+        return e.eval(rootEnv);
+    }
+
     /** Parses a file without evaluating it ({@code nix-instantiate --parse}). */
     public void parseOnly(Path file) {
         String abs = Paths.canon(file.toAbsolutePath().toString());
