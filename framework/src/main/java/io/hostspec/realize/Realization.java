@@ -24,6 +24,10 @@ public final class Realization {
             new OpensshRealizer(),
             new RedisRealizer(),
             new NginxRealizer(),
+            new AcmeRealizer(),
+            new PebbleRealizer(),
+            new PkiRealizer(),
+            new ImpermanenceRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 
