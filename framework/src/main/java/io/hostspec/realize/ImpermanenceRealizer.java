@@ -174,9 +174,8 @@ final class ImpermanenceRealizer implements Realizer {
                 modprobe overlay 2>/dev/null
                 mount -t overlay hostspec-root -o "lowerdir=/,upperdir=$eph/upper,workdir=$eph/work" "$new" \\
                   || fail "cannot mount the overlay root"
-                for d in dev proc sys run; do mount --move "/$d" "$new/$d" || log "cannot move /$d"; done
                 # a reset root gets a new identity at every boot, unless its files are persisted (bound below)
-                tr -d - < "$new/proc/sys/kernel/random/uuid" > "$new/etc/machine-id"
+                tr -d - < /proc/sys/kernel/random/uuid > "$new/etc/machine-id"
                 if [ -x /usr/bin/ssh-keygen ] && ls "$new"/etc/ssh/ssh_host_*_key > /dev/null 2>&1; then
                   rm -f "$new"/etc/ssh/ssh_host_*
                   /usr/bin/ssh-keygen -A -f "$new" > /dev/null 2>&1 || log "ssh-keygen -A failed"
@@ -207,6 +206,8 @@ final class ImpermanenceRealizer implements Realizer {
                     "$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)" >> "$r/history"
                   echo 1 > "$r/current.new" && mv -f "$r/current.new" "$r/current"
                 fi
+                # the API file systems the initramfs mounted go along (last: mount reads /proc until here)
+                for d in dev proc sys run; do mount --move "/$d" "$new/$d" || log "cannot move /$d"; done
                 mkdir -p "$new%4$s"
                 cd "$new" && pivot_root . ".%4$s" || fail "pivot_root failed"
                 cd /
