@@ -31,3 +31,17 @@ Feature: A root file system that is reset on every boot, with declared state kep
     And the command "test \"$(sed -n 2p /persist/before)\" = \"$(cat /etc/ssh/ssh_host_ed25519_key.pub)\"" succeeds on "eph"
     And the command "test \"$(sed -n 3p /persist/before)\" != \"$(cat /etc/ssh/ssh_host_rsa_key.pub)\"" succeeds on "eph"
     And the unit "ssh.service" is active on "eph"
+
+  @generations
+  Scenario: a switch lasts until the next boot, and the generation record says so
+    When "eph" switches to a configuration with:
+      """
+      environment.etc."switched".text = "generation 2"
+      """
+    Then "eph" is at generation 2
+    And "eph" has the file "/etc/switched" containing "generation 2"
+    When "eph" reboots
+    Then the command "test -e /etc/switched" fails on "eph"
+    And "eph" is at generation 1
+    When "eph" runs "cut -f 2 /var/lib/hostspec/generations/history | paste -sd , -"
+    Then the output is "boot,switch,reset"
