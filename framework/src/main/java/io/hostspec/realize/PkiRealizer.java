@@ -14,12 +14,14 @@ import java.util.List;
  * {@code security.pki.{certificates, certificateFiles}} (NixOS' names) and hostspec's
  * {@code hostspec.lab.acmeServer}: certificate authorities the host trusts on top of Debian's, added to
  * /usr/local/share/ca-certificates/hostspec and made part of the system bundle (/etc/ssl/certs) by
- * {@code update-ca-certificates} at boot ({@value #UNIT}).
+ * {@code update-ca-certificates} at boot ({@value #UNIT}, only when {@code security.pki} has certificates: the bundle
+ * costs a noticeable part of a boot under TCG).
  *
  * <p>{@code hostspec.lab.acmeServer = "acme"} trusts the lab's ACME server on host {@code acme} (see
  * {@link PebbleRealizer}): the lab CA that signs pebble's own TLS certificate (fixed, shipped with hostspec, like the
  * snakeoil CA of NixOS' ACME tests) and pebble's issuing root, which pebble generates each time it starts and so is
- * fetched at boot from its management endpoint ({@value #FETCH_UNIT}, verified with the lab CA).
+ * fetched from its management endpoint once the guest is on the lab network ({@value #FETCH_UNIT}, verified with the lab
+ * CA), which then rebuilds the bundle with both.
  */
 final class PkiRealizer implements Realizer {
 
@@ -97,6 +99,11 @@ final class PkiRealizer implements Realizer {
         for (int i = 0; i < files.size(); i++) {
             copy.append("cp ").append(AcmeRealizer.quote(files.get(i))).append(' ').append(CA_DIR).append("/file-")
                     .append(i + 1).append(".crt\n");
+        }
+        if (pems.isEmpty() && files.isEmpty()) {
+            // only the lab's ACME server: the fetch unit, after boot, rebuilds the bundle with the lab CA too
+            fetchRoot(recipe, server);
+            return;
         }
         String script = SystemdRealizer.SCRIPTS + "hostspec-ca-certificates.sh";
         recipe.script(script, "#!/bin/sh\n# hostspec: add security.pki's authorities to the system bundle\nset -e\n"
