@@ -23,6 +23,7 @@ import io.hostspec.machine.Timeouts;
 import io.hostspec.net.NetworkPlan;
 import io.hostspec.net.Reachability;
 import io.hostspec.net.VirtualNetwork;
+import io.hostspec.realize.LabOnline;
 import io.hostspec.realize.Recipe;
 
 import java.util.ArrayList;
@@ -206,7 +207,9 @@ public final class ScenarioLab implements AutoCloseable {
         if (plan == null) {
             List<NetworkPlan.Member> members = new ArrayList<>();
             for (String name : declarations.names()) {
-                members.add(new NetworkPlan.Member(name, declarations.evaluate(name).recipe().hardware().vlans()));
+                var host = declarations.evaluate(name);
+                members.add(new NetworkPlan.Member(name, host.recipe().hardware().vlans(),
+                        host.config().strings(LabOnline.ALIASES)));
             }
             plan = NetworkPlan.of(members);
         }

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *       two bytes of the SHA-256 of the host name; a collision within a LAN is resolved by counting up, hosts taken
  *       in name order, so the result does not depend on the order of the list;</li>
  *   <li>a host's NICs are in ascending LAN order; its {@code /etc/hosts} lines name every host it shares a LAN with
- *       (itself included), each at its address on the first LAN they share, in list order. Hosts with no shared LAN
- *       are not listed.</li>
+ *       (itself included), each at its address on the first LAN they share, in list order, followed by its
+ *       aliases. Hosts with no shared LAN are not listed.</li>
  * </ul>
  *
  * @param hosts the hosts' networks, in the order given
@@ -49,6 +49,7 @@ public record NetworkPlan(List<HostNetwork> hosts) {
     public static final int MAX_LAN = 255;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9*]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
     /** Copies the list. */
     public NetworkPlan {
@@ -58,13 +59,27 @@ public record NetworkPlan(List<HostNetwork> hosts) {
     /**
      * A host of the scenario and the LANs it is attached to (NixOS {@code virtualisation.vlans}).
      *
-     * @param name  host name (lowercase letters, digits, dashes, as a machine name)
-     * @param vlans LAN numbers, 1..{@value #MAX_LAN}; may be empty (no network)
+     * @param name    host name (lowercase letters, digits, dashes, as a machine name)
+     * @param vlans   LAN numbers, 1..{@value #MAX_LAN}; may be empty (no network)
+     * @param aliases further names the other hosts resolve to this host ({@code hostspec.lab.aliases}, e.g.
+     *                {@code app.home.lab}); each a DNS name
      */
-    public record Member(String name, SortedSet<Integer> vlans) {
+    public record Member(String name, SortedSet<Integer> vlans, List<String> aliases) {
+
+        /** A member without aliases. */
+        public Member(String name, SortedSet<Integer> vlans) {
+            this(name, vlans, List.of());
+        }
 
         /** Validates and copies. */
         public Member {
+            aliases = List.copyOf(Objects.requireNonNull(aliases, "aliases of " + name));
+            for (String alias : aliases) {
+                if (!ALIAS.matcher(alias).matches()) {
+                    throw new IllegalArgumentException("host " + name + ": alias '" + alias
+                            + "' is not a DNS name (letters, digits, dashes, dots)");
+                }
+            }
             Objects.requireNonNull(name, "name");
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("host name '" + name
@@ -178,7 +193,8 @@ public record NetworkPlan(List<HostNetwork> hosts) {
             List<String> lines = new ArrayList<>();
             for (Member other : members) {
                 firstShared(m, other).ifPresent(lan ->
-                        lines.add(address(lan, index.get(other.name())) + " " + other.name()));
+                        lines.add(address(lan, index.get(other.name())) + " " + other.name()
+                                + other.aliases().stream().map(a -> " " + a).reduce("", String::concat)));
             }
             hosts.add(new HostNetwork(m.name(), nics, lines));
         }

@@ -17,6 +17,9 @@ final class NetworkingRealizer implements Realizer {
                 .add("networking.domain", Types.nullOr(Types.str()), null, "The domain; the FQDN is hostName.domain.")
                 .add("networking.hosts", Types.attrsOf(Types.listOf(Types.str())), Map.of(),
                         "Entries of /etc/hosts: an IP address and the names it resolves from.")
+                .add(LabOnline.ALIASES, Types.listOf(Types.str()), List.of(),
+                        "Further names every host of the scenario resolves to this host, e.g. \"app.home.lab\" "
+                                + "(hostspec; the lab's /etc/hosts block).")
                 .list();
     }
 

@@ -13,6 +13,10 @@ import java.util.List;
  * emptied (its file /etc/nginx/sites-available/default is replaced by a comment) so that our virtual hosts are the
  * only ones and the first of them (or the one with {@code default = true}) answers unknown names.
  *
+ * <p>{@code enableACME} and {@code useACMEHost} serve the certificate of {@code security.acme} (see {@link AcmeRealizer},
+ * which obtains it); {@code enableACME} also serves the challenge webroot {@code acmeRoot} at
+ * {@code /.well-known/acme-challenge/} on plain HTTP, before a {@code forceSSL} redirect.
+ *
  * <p>{@code selfSigned} is a hostspec addition: a oneshot {@code nginx-selfsigned-<name>.service}, pulled in by
  * nginx.service, creates a self-signed certificate with openssl on first boot when the files are missing.
  */
@@ -45,6 +49,12 @@ final class NginxRealizer implements Realizer {
                 .add(v + "selfSigned", Types.bool(), false,
                         "Generate a self-signed certificate on first boot when the files are missing (hostspec).")
                 .add(v + "extraConfig", Types.lines(), "", "Lines added to the server block.")
+                .add(v + "enableACME", Types.bool(), false, "Obtain a certificate for the server name and aliases "
+                        + "from the ACME server (security.acme.certs.<serverName>) and serve it.")
+                .add(v + "useACMEHost", Types.nullOr(Types.str()), null,
+                        "Serve the certificate of security.acme.certs.<this> (obtained elsewhere).")
+                .add(v + "acmeRoot", Types.nullOr(Types.path()), AcmeCerts.DEFAULT_ACME_ROOT,
+                        "Webroot of the ACME HTTP-01 challenge, served at /.well-known/acme-challenge.")
                 .add(l + "proxyPass", Types.nullOr(Types.str()), null, "proxy_pass target, e.g. http://127.0.0.1:3000.")
                 .add(l + "proxyWebsockets", Types.bool(), false, "Whether to pass websocket upgrades.")
                 .add(l + "recommendedProxySettings", Types.nullOr(Types.bool()), null,
@@ -87,9 +97,16 @@ final class NginxRealizer implements Realizer {
         boolean ssl = force || add || only;
         String cert = vh.str("sslCertificate");
         String key = vh.str("sslCertificateKey");
+        String acmeCert = acmeCert(config, recipe, name, vh);
+        if (acmeCert != null) {
+            from.addAll(List.of(vh.name("enableACME"), vh.name("useACMEHost"), vh.name("acmeRoot")));
+        }
         if (ssl) {
             from.addAll(List.of(vh.name("sslCertificate"), vh.name("sslCertificateKey"), vh.name("selfSigned")));
-            if (vh.bool("selfSigned")) {
+            if (acmeCert != null) {
+                cert = AcmeCerts.DIR + "/" + acmeCert + "/fullchain.pem";
+                key = AcmeCerts.DIR + "/" + acmeCert + "/key.pem";
+            } else if (vh.bool("selfSigned")) {
                 cert = cert != null ? cert : SELF_SIGNED_DIR + "/" + name + "/cert.pem";
                 key = key != null ? key : SELF_SIGNED_DIR + "/" + name + "/key.pem";
                 selfSigned(recipe, name, serverName(vh, name), cert, key, vh.name("selfSigned"));
@@ -110,6 +127,12 @@ final class NginxRealizer implements Realizer {
                     .append("    listen ").append(httpPort).append(dflt).append(";\n")
                     .append("    listen [::]:").append(httpPort).append(dflt).append(";\n")
                     .append("    server_name ").append(names).append(";\n");
+            if (vh.bool("enableACME")) {
+                b.append("    location ^~ /.well-known/acme-challenge/ {\n")
+                        .append("        root ").append(vh.str("acmeRoot")).append(";\n")
+                        .append("        auth_basic off;\n")
+                        .append("    }\n");
+            }
             if (force) {
                 b.append("    location / {\n")
                         .append("        return 301 https://$host").append(sslPort == 443 ? "" : ":" + sslPort)
@@ -133,6 +156,23 @@ final class NginxRealizer implements Realizer {
             body(config, b, vh, from);
         }
         return b.toString();
+    }
+
+    /**
+     * The name of the ACME certificate a virtual host serves ({@code enableACME}: its server name; {@code useACMEHost}:
+     * that certificate, which must be declared), or null.
+     */
+    private static String acmeCert(Config config, RecipeBuilder recipe, String name, Config.Scope vh) {
+        String use = vh.str("useACMEHost");
+        if (vh.bool("enableACME") && use != null) {
+            throw recipe.error("The virtual host `" + name + "' sets both enableACME and useACMEHost; choose one.",
+                    vh.name("enableACME"), vh.name("useACMEHost"));
+        }
+        if (use != null && !config.names(AcmeCerts.A + "certs").contains(use)) {
+            throw recipe.error("The virtual host `" + name + "' uses the ACME certificate `" + use + "', which is "
+                    + "not declared: add security.acme.certs.\"" + use + "\".", vh.name("useACMEHost"));
+        }
+        return vh.bool("enableACME") ? serverName(vh, name) : use;
     }
 
     private static String serverName(Config.Scope vh, String name) {

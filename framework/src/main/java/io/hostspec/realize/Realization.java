@@ -28,6 +28,10 @@ public final class Realization {
             new PostgresqlRealizer(),
             new PrometheusRealizer(),
             new SopsRealizer(),
+            new AcmeRealizer(),
+            new PebbleRealizer(),
+            new PkiRealizer(),
+            new ImpermanenceRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 

@@ -54,6 +54,9 @@ class GuestNetworkScriptTest {
         assertTrue(script.contains(block), script);
         assertTrue(script.contains("'$0 == b { skip = 1 } !skip { print } $0 == e { skip = 0 }' /etc/hosts"), script);
         assertTrue(script.contains("mv -f /etc/hosts.hostspec-new /etc/hosts"), script);
+        // units that need the lab network wait for this target, started once the identity is in place
+        assertTrue(script.endsWith("if [ -f /etc/systemd/system/hostspec-lab-online.target ]; then systemctl start "
+                + "--no-block hostspec-lab-online.target; fi\n"), script);
     }
 
     @Test

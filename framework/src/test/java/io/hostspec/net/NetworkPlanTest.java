@@ -147,6 +147,18 @@ class NetworkPlanTest {
     }
 
     @Test
+    void aliasesFollowTheirHostsNameOnEveryHost() {
+        NetworkPlan plan = NetworkPlan.of(List.of(
+                new NetworkPlan.Member("web", new TreeSet<>(Set.of(1)), List.of("app.home.lab", "www.home.lab")),
+                NetworkPlan.Member.of("client")));
+        List<String> expected = List.of("198.18.1.10 web app.home.lab www.home.lab", "198.18.1.11 client");
+        assertEquals(expected, plan.host("client").hostsLines());
+        assertEquals(expected, plan.host("web").hostsLines());
+        assertThrows(IllegalArgumentException.class, () -> new NetworkPlan.Member("web", new TreeSet<>(Set.of(1)),
+                List.of("bad name")));
+    }
+
+    @Test
     void rejectsBadInput() {
         IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
                 () -> NetworkPlan.of(List.of(Member.of("a"), Member.of("a"))));

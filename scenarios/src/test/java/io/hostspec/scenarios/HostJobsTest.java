@@ -139,10 +139,11 @@ class HostJobsTest {
     @Test
     void aHostWithoutAJobIsAUsageErrorThatSaysWhereItsScenariosRun() {
         String err = cli(2, "run", FEATURES, "--host", "client", "--report-dir", dir.resolve("c").toString());
-        // the list grows with features/: check the ones network.feature and xoa.feature put there
-        java.util.regex.Matcher jobs = java.util.regex.Pattern
-                .compile("its scenarios run in the jobs of ([a-z0-9-]+(?:, [a-z0-9-]+)*)").matcher(err);
+        // features/ grows: other features may declare a "client" too, so check the jobs this test knows of
+        java.util.regex.Matcher jobs = java.util.regex.Pattern.compile("its scenarios run in the jobs of ([a-z0-9, -]+) \\(")
+                .matcher(err);
         assertTrue(jobs.find(), err);
-        assertTrue(List.of(jobs.group(1).split(", ")).containsAll(List.of("web", "xoa")), err);
+        List<String> named = List.of(jobs.group(1).split(", "));
+        assertTrue(named.contains("web") && named.contains("xoa"), err);
     }
 }

@@ -3,6 +3,7 @@ package io.hostspec.net.internal;
 import io.hostspec.machine.Shell;
 import io.hostspec.net.NetworkPlan.HostNetwork;
 import io.hostspec.net.NetworkPlan.Nic;
+import io.hostspec.realize.LabOnline;
 
 /**
  * The POSIX shell scripts that give a guest its network identity and check it. Pure text; run through the agent.
@@ -32,7 +33,7 @@ public final class GuestScript {
      * position among the ethernet links in ifindex order (a restored snapshot still has the snapshot's MACs); sets
      * its MAC, its only IPv4 address and brings it up, touching nothing already right; sets the hostname; puts the
      * hostspec block at the top of {@code /etc/hosts} (so it wins over the image's {@code 127.0.1.1} line), keeping
-     * every other line.
+     * every other line; last, starts {@link LabOnline#TARGET} when the guest has it.
      *
      * @param host the host's planned network
      * @return the script text
@@ -89,7 +90,9 @@ public final class GuestScript {
                 .append(Shell.quote(END)).append(" '$0 == b { skip = 1 } !skip { print } $0 == e { skip = 0 }' /etc/hosts\n")
                 .append("} > /etc/hosts.hostspec-new\n")
                 .append("chmod 644 /etc/hosts.hostspec-new\n")
-                .append("mv -f /etc/hosts.hostspec-new /etc/hosts\n");
+                .append("mv -f /etc/hosts.hostspec-new /etc/hosts\n")
+                .append("if [ -f /etc/systemd/system/").append(LabOnline.TARGET).append(" ]; then systemctl start ")
+                .append("--no-block ").append(LabOnline.TARGET).append("; fi\n");
         return s.toString();
     }
 
