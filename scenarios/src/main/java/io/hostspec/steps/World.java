@@ -42,6 +42,13 @@ public final class World {
         return result;
     }
 
+    /** Attaches an option a test machine cannot honour, with its reason, to the scenario's report (Allure). */
+    public void attach(ScenarioHosts.NotApplicable entry) {
+        Allure.addAttachment("not applicable on " + entry.host() + ": " + entry.option(), "text/plain", entry.report(),
+                ".txt");
+        org.slf4j.LoggerFactory.getLogger(World.class).info("{}", entry.report());
+    }
+
     /** The file:line of the step being run, relative to the project root. */
     public Provenance here() {
         StepTracker.Current c = StepTracker.current();
