@@ -4,6 +4,7 @@ Feature: Every workstation target that can boot, booted
   settings. What a test machine cannot be of the real target is declared by the target
   (virtualisation.notApplicable) and reported with its reason, never passed silently (docs/targets.md).
 
+  @vm-only
   Scenario: base: the minimal profile, ssh behind a default-deny firewall, the dev user
     Given the host "base" from "hosts/base"
     Then the unit "ssh.service" is active on "base"
@@ -26,6 +27,7 @@ Feature: Every workstation target that can boot, booted
     When "base" runs "echo $(nproc) $(awk '/MemTotal/ { print ($2 > 1800 * 1024) ? \"memory-ok\" : $2 }' /proc/meminfo)"
     Then the output is "2 memory-ok"
 
+  @vm-only
   Scenario: wsl: the development profile, no sshd, wsl.conf, and no kernel settings of its own
     Given the host "wsl" from "hosts/wsl"
     Then the command "for c in gcc gdb java mvn rg fdfind jq shellcheck direnv python3 git tmux wg dig mtr; do command -v $c >/dev/null || { echo missing $c; exit 1; }; done" succeeds on "wsl"

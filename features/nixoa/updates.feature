@@ -13,7 +13,7 @@ Feature: Updating the NiXOA appliance, and going back
       imports = ["xo/updates", "xo/releases"]
       "nixoa.updates.enable" = true
       "nixoa.updates.release" = "5.1.0"
-      "nixoa.updates.healthCheck.timeout" = 60
+      "nixoa.updates.healthCheck.timeout" = 30
       "nixoa.releases.enable" = true
       "nixoa.releases.versions" = ["5.1.0", "5.2.0"]
       """

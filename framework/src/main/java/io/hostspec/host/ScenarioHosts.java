@@ -103,7 +103,8 @@ public final class ScenarioHosts {
                     + have + "\"") + "; virtualisation.notApplicable of \"" + host + "\" holds "
                     + (declared.isEmpty() ? "nothing" : declared.keySet()) + " (docs/targets.md)");
         }
-        List<Provenance> at = config.definedAt(List.of("virtualisation", "notApplicable", option));
+        // provenance is kept per option, not per attribute: the definitions of the whole set, one of them this entry
+        List<Provenance> at = config.definedAt(List.of("virtualisation", "notApplicable"));
         return new NotApplicable(host, option, have, at);
     }
 
@@ -113,7 +114,7 @@ public final class ScenarioHosts {
      * @param host       the scenario's host
      * @param option     the option path
      * @param reason     the declared reason
-     * @param declaredAt where the host's modules declare it
+     * @param declaredAt where the host's modules define {@code virtualisation.notApplicable} (this entry is in one)
      */
     public record NotApplicable(String host, String option, String reason, List<Provenance> declaredAt) {
         /** One line for a report: {@code [host] option: not applicable: reason (file:line)}. */
