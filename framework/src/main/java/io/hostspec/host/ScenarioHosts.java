@@ -104,6 +104,47 @@ public final class ScenarioHosts {
         }
     }
 
+    /**
+     * Asserts that the host declares the option not applicable on a test machine
+     * ({@code virtualisation.notApplicable}) with a reason containing {@code reason}; boots nothing.
+     *
+     * @return the declared entry, for the report
+     * @throws AssertionError when the host does not declare the option, or declares another reason; the message lists
+     *                        what the host declares
+     */
+    public NotApplicable assertNotApplicable(String host, String option, String reason) {
+        Config config = configure(host);
+        @SuppressWarnings("unchecked")
+        Map<String, String> declared = (Map<String, String>) config.get("virtualisation.notApplicable");
+        String have = declared.get(option);
+        if (have == null || !have.contains(reason.strip())) {
+            throw new AssertionError("expected \"" + host + "\" to declare the option `" + option + "' not applicable "
+                    + "with the reason \"" + reason.strip() + "\", but " + (have == null ? "it does not" : "its reason is \""
+                    + have + "\"") + "; virtualisation.notApplicable of \"" + host + "\" holds "
+                    + (declared.isEmpty() ? "nothing" : declared.keySet()) + " (docs/targets.md)");
+        }
+        // provenance is kept per option, not per attribute: the definitions of the whole set, one of them this entry
+        List<Provenance> at = config.definedAt(List.of("virtualisation", "notApplicable"));
+        return new NotApplicable(host, option, have, at);
+    }
+
+    /**
+     * An option of a host's target that a test machine cannot honour, as the host declares it.
+     *
+     * @param host       the scenario's host
+     * @param option     the option path
+     * @param reason     the declared reason
+     * @param declaredAt where the host's modules define {@code virtualisation.notApplicable} (this entry is in one)
+     */
+    public record NotApplicable(String host, String option, String reason, List<Provenance> declaredAt) {
+        /** One line for a report: {@code [host] option: not applicable: reason (file:line)}. */
+        public String report() {
+            return "[" + host + "] " + option + ": not applicable on a test machine: " + reason
+                    + (declaredAt.isEmpty() ? "" : " (declared at " + declaredAt.stream().map(Provenance::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+    }
+
     /** Asserts that the host's configuration is rejected with a message containing {@code text}. */
     public void assertRejected(String host, String text) {
         try {

@@ -68,10 +68,21 @@ public final class ImageBuilder {
         this.toolTimeout = Objects.requireNonNull(toolTimeout, "toolTimeout");
     }
 
-    /** A builder on {@link ImageCache#defaultCache()} that only logs. */
+    /**
+     * A builder on {@link ImageCache#defaultCache()} that only logs. Its tool timeout is
+     * {@link #DEFAULT_TOOL_TIMEOUT}, or {@code hostspec.buildTimeout} minutes when that system property is set (large
+     * package sets on a loaded machine need more).
+     */
     public static ImageBuilder create() {
-        return new ImageBuilder(ImageCache.defaultCache(), BuildListener.NONE, DEFAULT_SUITE, null,
-                DEFAULT_TOOL_TIMEOUT);
+        String minutes = System.getProperty("hostspec.buildTimeout", "").strip();
+        Duration timeout;
+        try {
+            timeout = minutes.isEmpty() ? DEFAULT_TOOL_TIMEOUT : Duration.ofMinutes(Long.parseLong(minutes));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("hostspec.buildTimeout must be a number of minutes, got '" + minutes
+                    + "'", e);
+        }
+        return new ImageBuilder(ImageCache.defaultCache(), BuildListener.NONE, DEFAULT_SUITE, null, timeout);
     }
 
     /** A copy that stores images in {@code cache}. */

@@ -139,6 +139,26 @@ public final class ScenarioLab implements AutoCloseable {
     }
 
     /**
+     * Skips the scenario (a JUnit assumption) when no Docker engine answers, except under CI ({@code CI=true}, where
+     * {@code .ci/setup-host} starts one): for scenarios tagged {@code @container}, whose hosts run on the container
+     * backend whatever the run's backend is.
+     *
+     * @throws org.opentest4j.TestAbortedException with the engine's error and how to get one, outside CI
+     * @throws IllegalStateException               the engine's error, under CI
+     */
+    public void assumeContainerEngine() {
+        try {
+            ContainerEngine.get();
+        } catch (IllegalStateException e) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw e;
+            }
+            throw new org.opentest4j.TestAbortedException("skipped, no Docker engine (tagged @container; "
+                    + "bash .ci/setup-host installs and starts one): " + e.getMessage());
+        }
+    }
+
+    /**
      * Builds the images of the hosts that have none yet, in parallel: at most one build per boot slot of the
      * {@link Governor} (a build is apt, mke2fs and qemu-img: CPU and I/O, like a boot). Builds of hosts that share a
      * layer wait for each other in the image cache, so the layer is built once.

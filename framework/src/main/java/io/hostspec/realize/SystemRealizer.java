@@ -2,6 +2,7 @@ package io.hostspec.realize;
 
 import io.hostspec.module.Config;
 import io.hostspec.module.OptionDecl;
+import io.hostspec.module.OptionPath;
 import io.hostspec.module.Types;
 
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.TreeSet;
 
 /**
  * {@code time.timeZone}, {@code i18n.defaultLocale}, {@code boot.kernelModules}, {@code boot.kernel.sysctl} and
- * {@code virtualisation.{memorySize, cores, vlans, backend}} (the NixOS qemu-vm names and defaults).
+ * {@code virtualisation.{memorySize, cores, vlans, backend}} (the NixOS qemu-vm names and defaults), and
+ * {@code virtualisation.notApplicable}: what a host's target promises that a test machine cannot have, by option
+ * path, each with its reason (every key must name an option of the host).
  */
 final class SystemRealizer implements Realizer {
 
@@ -33,6 +36,11 @@ final class SystemRealizer implements Realizer {
                 .add("virtualisation.backend", Types.nullOr(Types.enumOf(List.of("vm", "container"))), null,
                         "Where the host runs: \"vm\" (a Debian VM under QEMU) or \"container\" (a systemd container "
                                 + "on the local Docker engine, docs/backends.md); null follows the run's --backend.")
+                .add("virtualisation.notApplicable", Types.attrsOf(Types.str()), Map.of(),
+                        "Options of the host's target that a test machine cannot honour, each with the reason, e.g. "
+                                + "\"hardware.hetzner.ipv6Address\" = \"the test LAN has no IPv6 router\". Features "
+                                + "report them with `Then the option \"X\" is not applicable on \"h\": reason` "
+                                + "(docs/targets.md). Every key must name an option (or a group of options) of the host.")
                 .list();
     }
 
@@ -72,6 +80,14 @@ final class SystemRealizer implements Realizer {
         Map<String, Object> sysctl = (Map<String, Object>) config.get("boot.kernel.sysctl");
         sysctl.forEach((k, v) -> recipe.sysctl(k, v instanceof Boolean b ? (b ? "1" : "0") : String.valueOf(v),
                 "boot.kernel.sysctl"));
+        @SuppressWarnings("unchecked")
+        Map<String, String> notApplicable = (Map<String, String>) config.get("virtualisation.notApplicable");
+        for (String option : notApplicable.keySet()) {
+            if (!declares(config, option)) {
+                throw recipe.error("virtualisation.notApplicable names `" + option + "', which is not an option of "
+                        + "this host; name a declared option or group of options", "virtualisation.notApplicable");
+            }
+        }
         TreeSet<Integer> vlans = new TreeSet<>();
         @SuppressWarnings("unchecked")
         List<Long> vl = (List<Long>) config.get("virtualisation.vlans");
@@ -79,5 +95,24 @@ final class SystemRealizer implements Realizer {
         recipe.hardware(new Recipe.Hardware((int) config.integer("virtualisation.memorySize"),
                 (int) config.integer("virtualisation.cores"), vlans, config.str("virtualisation.backend")),
                 "virtualisation.memorySize", "virtualisation.cores", "virtualisation.vlans", "virtualisation.backend");
+    }
+
+    /** Whether {@code option} is a declared option of the configuration, or a group of them ({@code <name>} matches any). */
+    static boolean declares(Config config, String option) {
+        List<String> want = OptionPath.parse(option);
+        for (OptionDecl d : config.declarations()) {
+            List<String> have = d.segments();
+            if (have.size() < want.size()) {
+                continue;
+            }
+            boolean match = true;
+            for (int i = 0; i < want.size() && match; i++) {
+                match = have.get(i).equals("<name>") || have.get(i).equals(want.get(i));
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
     }
 }

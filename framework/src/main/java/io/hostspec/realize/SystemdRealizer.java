@@ -11,6 +11,8 @@ import java.util.Map;
  * {@code systemd.services.<name>}: unit {@code <name>.service} in /etc/systemd/system; a {@code script} becomes
  * ExecStart through /etc/hostspec/scripts/<name>.sh; {@code wantedBy = ["multi-user.target"]} enables it.
  * Directories named by {@code serviceConfig.StateDirectory} are state (under /var/lib).
+ * {@code systemd.timers.<name>}: unit {@code <name>.timer} (NixOS' names: {@code timerConfig}, {@code wantedBy =
+ * ["timers.target"]}); it activates {@code <name>.service} unless {@code timerConfig.Unit} names another unit.
  */
 final class SystemdRealizer implements Realizer {
 
@@ -19,6 +21,7 @@ final class SystemdRealizer implements Realizer {
     @Override
     public List<OptionDecl> options() {
         String s = "systemd.services.<name>.";
+        String t = "systemd.timers.<name>.";
         return new Declarations("systemd")
                 .add(s + "enable", Types.bool(), true, "Whether the unit is installed at all.")
                 .add(s + "description", Types.str(), "", "Description= of the unit.")
@@ -34,6 +37,13 @@ final class SystemdRealizer implements Realizer {
                 .add(s + "environment", Types.attrsOf(Types.str()), Map.of(), "Environment variables of the service.")
                 .add(s + "reloadIfChanged", Types.bool(), false,
                         "Whether a configuration change reloads the unit instead of restarting it.")
+                .add(t + "enable", Types.bool(), true, "Whether the timer unit is installed at all.")
+                .add(t + "description", Types.str(), "", "Description= of the timer unit.")
+                .add(t + "wantedBy", Types.listOf(Types.str()), List.of(),
+                        "Units that want this timer; \"timers.target\" starts it at boot.")
+                .add(t + "timerConfig", Types.attrsOf(Types.anything()), Map.of(),
+                        "Keys of the [Timer] section (OnCalendar, OnBootSec, Persistent, RandomizedDelaySec, Unit, ...); "
+                                + "a list becomes a repeated key.")
                 .list();
     }
 
@@ -83,6 +93,32 @@ final class SystemdRealizer implements Realizer {
             }
             recipe.unit(name + ".service", b.toString(), wantedBy, u.bool("reloadIfChanged"), from);
         }
+        for (String name : config.names("systemd.timers")) {
+            timer(config.scope("systemd.timers", name), name, recipe);
+        }
+    }
+
+    private static void timer(Config.Scope t, String name, RecipeBuilder recipe) {
+        if (!t.bool("enable")) {
+            return;
+        }
+        Map<String, Object> keys = t.table("timerConfig");
+        if (keys.keySet().stream().noneMatch(k -> k.startsWith("On"))) {
+            throw recipe.error("The timer `" + name + "' has no On...= key in timerConfig, so it would never fire; "
+                    + "set e.g. OnCalendar = \"daily\" or OnBootSec = \"5min\".", t.name("timerConfig"));
+        }
+        StringBuilder b = new StringBuilder("[Unit]\n");
+        if (!t.str("description").isEmpty()) {
+            b.append("Description=").append(t.str("description")).append('\n');
+        }
+        b.append("\n[Timer]\n");
+        serviceKeys(b, keys);
+        List<String> wantedBy = t.strings("wantedBy");
+        if (!wantedBy.isEmpty()) {
+            b.append("\n[Install]\nWantedBy=").append(String.join(" ", wantedBy)).append('\n');
+        }
+        recipe.unit(name + ".timer", b.toString(), wantedBy, false, t.name("enable"), t.name("description"),
+                t.name("wantedBy"), t.name("timerConfig"));
     }
 
     /** Writes [Service] keys in key order: lists repeat the key, booleans are true/false. */

@@ -81,6 +81,16 @@ public final class HostSteps {
         world.hosts().assertOption(host, option, expected);
     }
 
+    /**
+     * Reports an option of the host's target that a test machine cannot honour, with its reason, as the host declares
+     * it in {@code virtualisation.notApplicable}; fails when the host does not declare it so. Boots nothing. A quote
+     * inside the option is written {@code \\"}: {@code "environment.etc.\\"wsl.conf\\""}.
+     */
+    @Then("^the option \"((?:[^\"\\\\]|\\\\.)*)\" is not applicable on \"([^\"]*)\": (.*)$")
+    public void notApplicable(String option, String host, String reason) {
+        world.attach(world.hosts().assertNotApplicable(host, option.replace("\\\"", "\""), reason));
+    }
+
     /** Expects the host's modules to be rejected with a message containing the text. */
     @Then("^the configuration of \"([^\"]*)\" is rejected with \"(.*)\"$")
     public void rejected(String host, String text) {

@@ -25,6 +25,15 @@ public final class Lifecycle {
     }
 
     /**
+     * A scenario tagged {@code @container} runs hosts on the container backend: without a Docker engine it is skipped
+     * saying how to get one, except under CI ({@code CI=true}), where it fails.
+     */
+    @Before("@container")
+    public void skipWithoutEngine() {
+        world.lab().assumeContainerEngine();
+    }
+
+    /**
      * Before the machines stop (After hooks run highest order first): attaches each host's serial console and, when
      * the scenario failed, {@code systemctl --failed} and the journal of each failed unit.
      */

@@ -10,6 +10,8 @@ import io.hostspec.module.Provenance;
 import io.hostspec.report.ConsoleProgress;
 import io.hostspec.report.Timeline;
 import io.qameta.allure.Allure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -22,6 +24,8 @@ public final class World {
     private static final Hosts HOSTS = new Hosts(Project.current());
     private static final ImageBuilder IMAGES = ImageBuilder.create()
             .withListener(Timeline.current().andThen(ConsoleProgress.builds()));
+
+    private static final Logger LOG = LoggerFactory.getLogger(World.class);
 
     private final ScenarioLab lab = new ScenarioLab(HOSTS, IMAGES);
 
@@ -40,6 +44,13 @@ public final class World {
         Allure.addAttachment(result.kind().word() + " of " + result.host() + " to generation " + result.to(),
                 "text/plain", result.report(), ".txt");
         return result;
+    }
+
+    /** Attaches an option a test machine cannot honour, with its reason, to the scenario's report (Allure). */
+    public void attach(ScenarioHosts.NotApplicable entry) {
+        Allure.addAttachment("not applicable on " + entry.host() + ": " + entry.option(), "text/plain", entry.report(),
+                ".txt");
+        LOG.info("{}", entry.report());
     }
 
     /** The file:line of the step being run, relative to the project root. */
