@@ -102,7 +102,7 @@ public final class ScenarioLab implements AutoCloseable {
                 case VM -> lab().add(spec(name, evaluated.recipe()).withExtraQemuArgs(network().qemuArgs(name)));
                 case CONTAINER -> lab().add(container(name, evaluated.recipe()));
             };
-            host = new Host(machine, evaluated);
+            host = new Host(this, machine, evaluated);
             started.put(name, host);
         }
         return host;
