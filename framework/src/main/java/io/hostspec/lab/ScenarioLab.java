@@ -54,6 +54,7 @@ public final class ScenarioLab implements AutoCloseable {
     private VirtualNetwork network;
     private ContainerNetwork containerNetwork;
     private ExecResult last;
+    private boolean closed;
 
     /** A lab evaluating hosts with {@code hosts} and building their images with {@code images}. */
     public ScenarioLab(Hosts hosts, ImageBuilder images) {
@@ -409,9 +410,15 @@ public final class ScenarioLab implements AutoCloseable {
         return lab;
     }
 
+    /** Whether {@link #close()} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Stops every machine this scenario started, in reverse order, and removes their overlays and sockets. */
     @Override
     public synchronized void close() {
+        closed = true;
         RuntimeException failure = null;
         if (lab != null) {
             try {

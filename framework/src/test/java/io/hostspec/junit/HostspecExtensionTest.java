@@ -40,6 +40,7 @@ class HostspecExtensionTest {
         @Test
         void two(ScenarioLab lab) {
             SEEN.add(lab);
+            assertTrue(!lab.isClosed(), "the class's lab is open during its tests");
         }
     }
 
@@ -65,6 +66,7 @@ class HostspecExtensionTest {
         run(SharedLab.class).assertStatistics(s -> s.succeeded(2).failed(0));
         assertEquals(2, SEEN.size());
         assertSame(SEEN.get(0), SEEN.get(1), "one lab for the class");
+        assertTrue(SEEN.get(0).isClosed(), "closed after the class");
 
         SEEN.clear();
         run(LabPerTest.class).assertStatistics(s -> s.succeeded(2).failed(0));
@@ -73,6 +75,7 @@ class HostspecExtensionTest {
         Set<ScenarioLab> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
         distinct.addAll(SEEN);
         assertEquals(2, distinct.size());
+        assertTrue(SEEN.stream().allMatch(ScenarioLab::isClosed), "each closed after its test");
     }
 
     @HostspecTest
