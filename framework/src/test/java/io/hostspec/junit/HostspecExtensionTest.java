@@ -78,6 +78,21 @@ class HostspecExtensionTest {
         assertTrue(SEEN.stream().allMatch(ScenarioLab::isClosed), "each closed after its test");
     }
 
+    @Test
+    void classesRunInParallelEachWithItsOwnLabs() {
+        SEEN.clear();
+        EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                .selectors(selectClass(SharedLab.class), selectClass(LabPerTest.class), selectClass(Annotated.class))
+                .execute().testEvents().assertStatistics(s -> s.succeeded(6).failed(0));
+        Set<ScenarioLab> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        distinct.addAll(SEEN);
+        assertEquals(3, distinct.size(), "one lab for SharedLab, one per test of LabPerTest");
+        assertTrue(SEEN.stream().allMatch(ScenarioLab::isClosed));
+    }
+
     @HostspecTest
     @TestHost(name = "xoa", from = "hosts/xoa")
     static class Annotated {
