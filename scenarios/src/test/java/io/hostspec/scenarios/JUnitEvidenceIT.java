@@ -3,6 +3,7 @@ package io.hostspec.scenarios;
 import io.hostspec.junit.HostspecTest;
 import io.hostspec.junit.TestHosts;
 import io.hostspec.lab.Host;
+import io.hostspec.machine.Backend;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.FileSystemResultsWriter;
@@ -75,9 +76,10 @@ class JUnitEvidenceIT {
                 f -> f.getTestIdentifier().getDisplayName(), f -> String.valueOf(f.getException().getMessage())));
         assertEquals(2, failures.size(), "both inner tests fail: " + failures.keySet());
 
+        String console = Backend.forRun() == Backend.VM ? "serial console" : "console"; // what Evidence calls it
         String command = failures.get("aCommandFails(Host)");
         for (String evidence : List.of("echo out-marker; echo err-marker >&2; exit 3", "exited 3", "out-marker",
-                "err-marker", "serial console")) {
+                "err-marker", console + " (last")) {
             assertTrue(command.contains(evidence), "the failure message lacks \"" + evidence + "\":\n" + command);
         }
         String unit = failures.get("aUnitFails(Host)");
@@ -87,9 +89,9 @@ class JUnitEvidenceIT {
         String commandResult = result("aCommandFails");
         assertTrue(commandResult.contains("[xoa] $ echo out-marker") && commandResult.contains("(exit 3)"),
                 "the command is attached: " + commandResult);
-        assertTrue(commandResult.contains("[xoa] serial console"), commandResult);
+        assertTrue(commandResult.contains("[xoa] " + console), commandResult);
         String unitResult = result("aUnitFails");
-        for (String attachment : List.of("[xoa] serial console", "[xoa] systemctl --failed",
+        for (String attachment : List.of("[xoa] " + console, "[xoa] systemctl --failed",
                 "[xoa] journal of broken-probe.service")) {
             assertTrue(unitResult.contains(attachment), "no attachment \"" + attachment + "\": " + unitResult);
         }
