@@ -3,6 +3,7 @@ package io.hostspec.scenarios;
 import io.hostspec.junit.HostspecTest;
 import io.hostspec.junit.TestHosts;
 import io.hostspec.lab.Host;
+import io.hostspec.machine.Backend;
 import io.hostspec.machine.Lab;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
 
@@ -76,6 +78,7 @@ class JUnitKillIT {
     }
 
     private Killed killMidTest(boolean sigkill) throws Exception {
+        assumeTrue(Backend.forRun() == Backend.VM, "QEMU and vde_switch are the VM backend's processes");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         for (String p : List.of("hostspec.root", "hostspec.cache", "hostspec.timeout")) {
