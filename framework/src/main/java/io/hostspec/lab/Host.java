@@ -1,5 +1,6 @@
 package io.hostspec.lab;
 
+import io.hostspec.generation.SwitchResult;
 import io.hostspec.host.EvaluatedHost;
 import io.hostspec.machine.Evidence;
 import io.hostspec.machine.ExecResult;
@@ -21,11 +22,13 @@ public final class Host {
     /** Lines of the serial console attached to a failure. */
     public static final int CONSOLE_LINES = 50;
 
+    private final ScenarioLab lab;
     private final Machine machine;
     private final EvaluatedHost evaluated;
     final Touches touches;
 
-    Host(Machine machine, EvaluatedHost evaluated) {
+    Host(ScenarioLab lab, Machine machine, EvaluatedHost evaluated) {
+        this.lab = lab;
         this.machine = machine;
         this.evaluated = evaluated;
         this.touches = new Touches(Coverage.current(), machine, evaluated);
@@ -173,6 +176,53 @@ public final class Host {
         machine.waitForOutput("user " + user + " in group " + group + " on " + name(), "groups containing " + group,
                 "id -nG " + Shell.quote(user) + " 2>&1",
                 out -> List.of(out.strip().split("\\s+")).contains(group), Timeouts.waitDefault());
+    }
+
+    /**
+     * Asserts a TCP connection from this host to another host's port succeeds (retried up to the default wait).
+     *
+     * @see ScenarioLab#assertCanReach(String, String, int)
+     */
+    public void assertCanReach(Host target, int port) {
+        lab.assertCanReach(name(), target.name(), port);
+    }
+
+    /**
+     * Asserts a TCP connection from this host to another host's port is refused or dropped, after checking that this
+     * host reaches the target at all.
+     *
+     * @see ScenarioLab#assertCannotReach(String, String, int)
+     */
+    public void assertCannotReach(Host target, int port) {
+        lab.assertCannotReach(name(), target.name(), port);
+    }
+
+    /**
+     * Switches this running host to its declared modules plus {@code toml}, a module written inline whose definitions
+     * carry the caller's file:line: the next generation, activated live.
+     *
+     * @return what the activation did
+     * @throws io.hostspec.generation.GenerationException when the switch cannot be done or a unit failed (with the
+     *                                                    failed units' journal)
+     */
+    public SwitchResult switchTo(String toml) {
+        io.hostspec.module.Provenance at = CallSite.caller();
+        return lab.switchTo(name(), toml, at.file(), Math.max(0, at.line()));
+    }
+
+    /** Re-activates the generation before the current one, the same way as a switch. */
+    public SwitchResult rollBack() {
+        return lab.rollBack(name());
+    }
+
+    /** Asserts the generation the guest records as current (it survives reboots and crashes). */
+    public void assertGeneration(int expected) {
+        lab.assertGeneration(name(), expected);
+    }
+
+    /** The result of this host's last switch or rollback in this lab. */
+    public SwitchResult lastSwitch() {
+        return lab.lastSwitch(name());
     }
 
     /**

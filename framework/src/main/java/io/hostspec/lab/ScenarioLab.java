@@ -56,6 +56,7 @@ public final class ScenarioLab implements AutoCloseable {
     private VirtualNetwork network;
     private ContainerNetwork containerNetwork;
     private ExecResult last;
+    private boolean closed;
 
     /** A lab evaluating hosts with {@code hosts} and building their images with {@code images}. */
     public ScenarioLab(Hosts hosts, ImageBuilder images) {
@@ -104,7 +105,7 @@ public final class ScenarioLab implements AutoCloseable {
                 case VM -> lab().add(spec(name, evaluated.recipe()).withExtraQemuArgs(network().qemuArgs(name)));
                 case CONTAINER -> lab().add(container(name, evaluated.recipe()));
             };
-            host = new Host(machine, evaluated);
+            host = new Host(this, machine, evaluated);
             started.put(name, host);
         }
         return host;
@@ -483,9 +484,15 @@ public final class ScenarioLab implements AutoCloseable {
         return lab;
     }
 
+    /** Whether {@link #close()} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Stops every machine this scenario started, in reverse order, and removes their overlays and sockets. */
     @Override
     public synchronized void close() {
+        closed = true;
         RuntimeException failure = null;
         if (lab != null) {
             try {

@@ -24,10 +24,15 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Collects scenario results of a run (of the Cucumber engine) and writes {@code summary.json}:
- * {@code {"passed":N,"failed":N,"skipped":N,"scenarios":[{"uri","line","name","status","durationMs"}]}}. Used by
- * {@code ./hostspec run} and, registered as a listener, by {@code mvn verify}; runs without Cucumber tests write
- * nothing.
+ * Collects scenario results of a run and writes {@code summary.json}:
+ * {@code {"passed":N,"failed":N,"skipped":N,"scenarios":[{"uri","line","name","status","durationMs"}]}}, with the
+ * run's coverage and timeline. A run's scenarios are the Cucumber engine's and the tests of JUnit classes annotated
+ * {@code @HostspecTest} (their {@code uri} is {@code class#method}); runs with neither write nothing. Used by
+ * {@code ./hostspec run} and, registered as a listener, by {@code mvn verify}.
+ *
+ * <p>Several JVMs of one build (failsafe forks one per test class) write into one report folder when they share the
+ * value of {@value #JOIN_PROPERTY}: each adds its scenarios, coverage and timeline (a lane group per JVM) to what the
+ * others of the same build wrote, under a file lock; a folder from another build is replaced.
  */
 public final class RunSummary implements TestExecutionListener {
 
@@ -35,6 +40,10 @@ public final class RunSummary implements TestExecutionListener {
     public static final String REPORT_DIR_PROPERTY = "hostspec.reportDir";
     /** The file name of the summary in a report folder. */
     public static final String FILE = "summary.json";
+    /** System property naming the build whose JVMs join their reports in one folder (e.g. the build's start time). */
+    public static final String JOIN_PROPERTY = "hostspec.reportJoin";
+    /** The annotation of JUnit classes whose tests are scenarios of the run. */
+    static final String JUNIT_ANNOTATION = "io.hostspec.junit.HostspecTest";
     /** Configuration parameter selecting a shard, {@code K/N}. */
     public static final String SHARD_PROPERTY = "hostspec.shard";
 
@@ -51,6 +60,8 @@ public final class RunSummary implements TestExecutionListener {
     private final java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile CoverageReport coverage;
     private Path root;
+    private volatile String part = "";
+    private final Map<String, Boolean> hostspecClasses = new ConcurrentHashMap<>();
 
     /**
      * One scenario's result.
@@ -77,8 +88,12 @@ public final class RunSummary implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
+        List<TestIdentifier> tests = plan.getRoots().stream().flatMap(r -> plan.getDescendants(r).stream())
+                .filter(TestIdentifier::isTest).toList();
+        // a Cucumber run reports even when its filters left no scenario (an empty summary says so)
         active = plan.getRoots().stream().anyMatch(r -> r.getUniqueIdObject().getEngineId()
-                .map("cucumber"::equals).orElse(false));
+                .map("cucumber"::equals).orElse(false)) || tests.stream().anyMatch(this::scenario);
+        part = String.join(", ", tests.stream().filter(this::scenario).map(RunSummary::partOf).distinct().toList());
         String r = System.getProperty("hostspec.root");
         root = r == null ? Path.of("").toAbsolutePath() : Path.of(r).toAbsolutePath();
         if (active) {
@@ -92,7 +107,7 @@ public final class RunSummary implements TestExecutionListener {
     public void executionStarted(TestIdentifier id) {
         started.put(id.getUniqueId(), System.nanoTime());
         startedAt.put(id.getUniqueId(), java.time.Instant.now());
-        if (active && id.isTest()) {
+        if (active && id.isTest() && scenario(id)) {
             // the log's landmarks: what follows belongs to this scenario (when scenarios run one at a time)
             LOG.info("==== scenario {} ({})", id.getDisplayName(), ScenarioLine.location(id, root));
         }
@@ -100,7 +115,7 @@ public final class RunSummary implements TestExecutionListener {
 
     @Override
     public void executionSkipped(TestIdentifier id, String reason) {
-        if (active && id.isTest()) {
+        if (active && id.isTest() && scenario(id)) {
             scenarios.add(scenario(id, "skipped", 0, reason));
         }
     }
@@ -112,6 +127,9 @@ public final class RunSummary implements TestExecutionListener {
         }
         long ms = (System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime())) / 1_000_000;
         String message = result.getThrowable().map(t -> String.valueOf(t.getMessage())).orElse(null);
+        if (id.isTest() && !scenario(id)) {
+            return;
+        }
         if (id.isTest()) {
             String status = switch (result.getStatus()) {
                 case SUCCESSFUL -> "passed";
@@ -147,11 +165,23 @@ public final class RunSummary implements TestExecutionListener {
             return;
         }
         try {
-            write(reportDir, sorted(), interrupted ? Map.<String, Object>of("interrupted", true) : Map.of());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            if (interrupted) {
+                extra.put("interrupted", true);
+            }
             LogSection.removeListener(Timeline.current());
             coverage = Coverage.current().report();
-            coverage.writeTo(reportDir);
-            Timeline.current().writeTo(reportDir);
+            String join = System.getProperty(JOIN_PROPERTY);
+            if (join == null || join.isBlank()) {
+                write(reportDir, sorted(), extra);
+                coverage.writeTo(reportDir);
+                Timeline.current().writeTo(reportDir);
+            } else if (sorted().isEmpty()) {
+                return; // a JVM of the build that ran no scenario (another IT class) adds nothing to the joined folder
+            } else {
+                coverage = ReportJoin.join(reportDir, join, new ReportJoin.Part(part, sorted(), coverage,
+                        Timeline.current().spans()), extra);
+            }
             String results = System.getProperty(AllureLinks.RESULTS_PROPERTY);
             if (results != null) {
                 AllureLinks.write(Path.of(results), reportDir, coverage);
@@ -272,6 +302,53 @@ public final class RunSummary implements TestExecutionListener {
                 .append("  ").append(Timeline.SVG_FILE).append("       where the time went, per machine\n")
                 .append("  allure-results/    Allure results (HTML: allure generate, or mvn verify)\n");
         return b.toString();
+    }
+
+    /** Whether a test is a scenario of the run: Cucumber's, or a test of a {@code @HostspecTest} class. */
+    private boolean scenario(TestIdentifier id) {
+        if (cucumber(id)) {
+            return true;
+        }
+        if (id.getSource().orElse(null) instanceof org.junit.platform.engine.support.descriptor.MethodSource m) {
+            return hostspecClasses.computeIfAbsent(m.getClassName(), RunSummary::annotated);
+        }
+        return false;
+    }
+
+    // [engine:cucumber]/..., also inside a suite: [engine:junit-platform-suite]/[suite:...]/[engine:cucumber]/...
+    private static boolean cucumber(TestIdentifier id) {
+        return id.getUniqueIdObject().getSegments().stream()
+                .anyMatch(s -> s.getType().equals("engine") && s.getValue().equals("cucumber"));
+    }
+
+    private static boolean annotated(String className) {
+        try {
+            for (Class<?> c = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+                 c != null; c = c.getEnclosingClass()) {
+                for (Class<?> t = c; t != null; t = t.getSuperclass()) {
+                    for (var a : t.getAnnotations()) {
+                        if (a.annotationType().getName().equals(JUNIT_ANNOTATION)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The part of a joined report a test belongs to: its suite or class, by simple name. */
+    private static String partOf(TestIdentifier id) {
+        if (cucumber(id)) {
+            return "features";
+        }
+        if (id.getSource().orElse(null) instanceof org.junit.platform.engine.support.descriptor.MethodSource m) {
+            String name = m.getClassName();
+            return name.substring(name.lastIndexOf('.') + 1);
+        }
+        return "tests";
     }
 
     private Scenario scenario(TestIdentifier id, String status, long ms, String message) {

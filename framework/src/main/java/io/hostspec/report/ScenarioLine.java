@@ -2,7 +2,9 @@ package io.hostspec.report;
 
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.FilePosition;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.FileSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.engine.support.descriptor.UriSource;
 import org.junit.platform.launcher.TestIdentifier;
 
@@ -56,8 +58,18 @@ final class ScenarioLine {
         return new Location(where(source, root), line);
     }
 
-    /** The file of a test source, relative to {@code root} when inside it. */
+    /**
+     * The file of a test source, relative to {@code root} when inside it; for a JUnit test its class and method
+     * ({@code io.example.XoaIT#redis}), which is unique per test as a feature file and line are per scenario.
+     */
     static String where(TestSource source, Path root) {
+        if (source instanceof MethodSource m) {
+            return m.getClassName() + "#" + m.getMethodName()
+                    + (m.getMethodParameterTypes().isEmpty() ? "" : "(" + m.getMethodParameterTypes() + ")");
+        }
+        if (source instanceof ClassSource c) {
+            return c.getClassName();
+        }
         if (source instanceof FileSource f) {
             return relative(f.getFile().toPath(), root);
         }
