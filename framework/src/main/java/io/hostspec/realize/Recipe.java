@@ -168,6 +168,13 @@ public record Recipe(
         public boolean hasTpm() {
             return Boolean.TRUE.equals(tpm);
         }
+
+        /** Like the record's own, without the devices a host does not have. */
+        @Override
+        public String toString() {
+            return "Hardware[memoryMiB=" + memoryMiB + ", cores=" + cores + ", vlans=" + vlans + ", backend=" + backend
+                    + (disks.isEmpty() ? "" : ", disks=" + disks) + (hasTpm() ? ", tpm=true" : "") + "]";
+        }
     }
 
     /**
