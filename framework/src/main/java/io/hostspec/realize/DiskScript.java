@@ -34,7 +34,7 @@ final class DiskScript {
                 set -eu
                 say() { echo "hostspec-disko: $*"; }
                 fstype() { blkid -p -o value -s TYPE "$1" 2>/dev/null || true; }
-                appear() { udevadm settle --timeout=30; udevadm wait --settle --timeout=30 "$1" || { say "$1 did not appear within 30 s"; exit 1; }; }
+                appear() { udevadm settle --timeout=30 || true; [ -e "$1" ] || udevadm wait --timeout=30 "$1" || [ -e "$1" ] || { say "$1 did not appear within 30 s"; exit 1; }; }
                 """);
         for (DiskLayout.Disk disk : layout.disks()) {
             if (disk.partitions().isEmpty()) {
