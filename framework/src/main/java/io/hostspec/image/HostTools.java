@@ -101,7 +101,8 @@ public final class HostTools {
             new Tool("mmdebstrap", "mmdebstrap", "builds the Debian root file systems"),
             new Tool("mke2fs", "e2fsprogs", "packs root file systems into ext4"),
             new Tool("vde_switch", "vde2", "the virtual LAN between guests"),
-            new Tool("setpriv", "util-linux", "ties QEMU's life to the run (--pdeathsig)"));
+            new Tool("setpriv", "util-linux", "ties QEMU's life to the run (--pdeathsig)"),
+            new Tool("swtpm", "swtpm", "emulates the TPM of hosts with security.tpm2.enable"));
 
     /**
      * System property naming the directories searched for tools, separated by {@code :}, instead of PATH and the usual

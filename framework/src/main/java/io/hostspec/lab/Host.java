@@ -151,6 +151,28 @@ public final class Host {
     }
 
     /**
+     * Waits until a file system of the type ({@code btrfs}, {@code vfat}, {@code ext4} ...) is mounted at the mount
+     * point, as {@code findmnt} reports it.
+     */
+    public void assertMounted(String mountpoint, String fsType) {
+        touches.file("/etc/fstab");
+        machine.waitForOutput(mountpoint + " mounted as " + fsType + " on " + name(), "findmnt: " + fsType,
+                "findmnt -n -o FSTYPE,SOURCE,OPTIONS --mountpoint " + Shell.quote(mountpoint) + " 2>&1",
+                out -> out.strip().split("\\s+")[0].equals(fsType), Timeouts.waitDefault());
+    }
+
+    /** Asserts nothing is mounted at the mount point (a volume that stayed locked, a disk that is not there). */
+    public void assertNotMounted(String mountpoint) {
+        touches.file("/etc/fstab");
+        ExecResult r = machine.execute("findmnt -n -o FSTYPE,SOURCE --mountpoint " + Shell.quote(mountpoint),
+                Timeouts.waitDefault());
+        if (r.exitCode() == 0) {
+            throw new AssertionError("[" + name() + "] expected nothing mounted at " + mountpoint + ", but findmnt "
+                    + "shows: " + r.stdout().strip() + console());
+        }
+    }
+
+    /**
      * Waits until a unix socket exists at the path with the owner ({@code user} or {@code user:group}) and the octal
      * mode (e.g. {@code 770}).
      */

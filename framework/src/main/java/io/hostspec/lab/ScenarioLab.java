@@ -249,6 +249,12 @@ public final class ScenarioLab implements AutoCloseable {
         if (!recipe.kernelModules().isEmpty()) {
             Backend.CONTAINER.require(name, Backend.Capability.KERNEL_MODULES);
         }
+        if (!recipe.hardware().disks().isEmpty()) {
+            Backend.CONTAINER.require(name, Backend.Capability.EXTRA_DISKS);
+        }
+        if (recipe.hardware().hasTpm()) {
+            Backend.CONTAINER.require(name, Backend.Capability.TPM);
+        }
         ContainerEngine engine = ContainerEngine.get();
         String image = ContainerImages.ensure(engine, name, image(name, recipe));
         ContainerNetwork net = containerNetwork();
@@ -473,7 +479,9 @@ public final class ScenarioLab implements AutoCloseable {
 
     private MachineSpec spec(String name, Recipe recipe) {
         Recipe.Hardware hw = recipe.hardware();
-        return MachineSpec.of(name, image(name, recipe)).withMemoryMiB(hw.memoryMiB()).withCores(hw.cores());
+        return MachineSpec.of(name, image(name, recipe)).withMemoryMiB(hw.memoryMiB()).withCores(hw.cores())
+                .withDisks(hw.disks().stream().map(d -> new MachineSpec.Disk(d.serial(), d.sizeMiB())).toList())
+                .withTpm(hw.hasTpm());
     }
 
     private Lab lab() {

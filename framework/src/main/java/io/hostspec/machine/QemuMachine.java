@@ -37,6 +37,7 @@ final class QemuMachine implements Machine {
     private final Consumer<Machine> afterStart;
     private final WarmStart warm;
     private final AgentLink agent;
+    private final Devices devices;
     // Released exactly once, by whoever takes it out first: the agent's first answer, a failed launch, a crash.
     private final AtomicReference<Governor.Grant> bootGrant = new AtomicReference<>();
 
@@ -46,7 +47,11 @@ final class QemuMachine implements Machine {
     private Governor.Grant memoryGrant; // guarded by this
 
     QemuMachine(MachineSpec spec, RunDirectory run, Governor governor, Consumer<Machine> afterStart) {
-        this.spec = spec;
+        this.devices = new Devices(spec, run);
+        List<String> args = new java.util.ArrayList<>(spec.extraQemuArgs());
+        args.addAll(devices.qemuArgs());
+        this.spec = spec.withExtraQemuArgs(args)
+                .withKernelCmdlineExtra((spec.kernelCmdlineExtra() + " " + devices.kernelOptions()).strip());
         this.governor = governor;
         this.afterStart = afterStart;
         this.overlay = run.machineDirectory(spec.name()).resolve("disk.qcow2");
@@ -98,7 +103,8 @@ final class QemuMachine implements Machine {
         if (state == State.RUNNING && qemu.isAlive()) {
             return;
         }
-        boolean warmStart = !Files.exists(overlay) && SnapshotCache.enabled();
+        // extra disks and a TPM keep state a warm snapshot does not hold: such machines always boot cold
+        boolean warmStart = !Files.exists(overlay) && SnapshotCache.enabled() && spec.warmable();
         try (LogSection section = LogSection.open(name(), warmStart ? "warm start" : "launch QEMU")) {
             try {
                 // Connections of a previous QEMU (crashed, killed or shut down) point at dead sockets.
@@ -127,6 +133,7 @@ final class QemuMachine implements Machine {
     void launchCold(QemuCommand command, boolean runHook) throws IOException {
         bootGrant.set(governor.bootSlot(name(), Timeouts.boot()));
         try {
+            devices.prepare();
             qemu.launch(command);
             state = State.RUNNING;
         } catch (IOException | RuntimeException e) {
@@ -225,6 +232,7 @@ final class QemuMachine implements Machine {
             } finally {
                 state = State.SHUT_DOWN;
                 qemu.closeQmp();
+                devices.stopSwtpm();
             }
         }
     }
@@ -267,6 +275,7 @@ final class QemuMachine implements Machine {
     // QEMU goes first: a command in flight on another thread then fails at once and releases the agent.
     void stopQemu() {
         qemu.stop();
+        devices.stopSwtpm();
         closeAgent();
     }
 
@@ -322,10 +331,17 @@ final class QemuMachine implements Machine {
         if (state == State.RUNNING && process != null && !process.isAlive()) {
             throw exited(process, "", null);
         }
+        if (state == State.RUNNING && process != null) {
+            devices.swtpmFailure().ifPresent(failure -> {
+                throw new MachineException(name(), "[" + name() + "] " + failure + Evidence.console(this), null, null);
+            });
+        }
     }
 
     private MachineException exited(Process process, String context, Throwable cause) {
-        return new MachineException(name(), qemu.exitDiagnosis(process, context) + Evidence.console(this), null, cause);
+        String tpm = devices.swtpmFailure().map(failure -> "\n" + failure).orElse("");
+        return new MachineException(name(), qemu.exitDiagnosis(process, context) + tpm + Evidence.console(this), null,
+                cause);
     }
 
     // ---------------------------------------------------------------- commands and files

@@ -19,6 +19,8 @@ public final class Realization {
     private static final List<Realizer> REALIZERS = List.of(
             new NetworkingRealizer(),
             new SystemRealizer(),
+            new DisksRealizer(),
+            new TpmRealizer(),
             new EnvironmentRealizer(),
             new SystemdRealizer(),
             new OpensshRealizer(),

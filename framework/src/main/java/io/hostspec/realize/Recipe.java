@@ -128,12 +128,72 @@ public record Recipe(
      * @param vlans     virtual LAN numbers the host is attached to
      * @param backend   where it runs ({@code vm} or {@code container}); null follows the run's backend (left out of
      *                  the hash then, so hosts that do not choose keep their hash)
+     * @param disks     extra virtual disks beside the root disk, in the order they are attached (left out of the hash
+     *                  when empty)
+     * @param tpm       {@code true} when the host has an emulated TPM 2.0; null otherwise (left out of the hash then)
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans, String backend) {
+    public record Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans, String backend,
+                           @com.fasterxml.jackson.annotation.JsonInclude(
+                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<Disk> disks,
+                           Boolean tpm) {
+
+        /** Copies the disks; a {@code false} TPM is stored as null so that it does not change the hash. */
+        public Hardware {
+            disks = disks == null ? List.of() : List.copyOf(disks);
+            tpm = Boolean.TRUE.equals(tpm) ? Boolean.TRUE : null;
+        }
+
         /** Hardware following the run's backend. */
         public Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans) {
             this(memoryMiB, cores, vlans, null);
+        }
+
+        /** Hardware without extra disks or a TPM. */
+        public Hardware(int memoryMiB, int cores, SortedSet<Integer> vlans, String backend) {
+            this(memoryMiB, cores, vlans, backend, List.of(), null);
+        }
+
+        /** @param more the extra disks, replacing the current ones @return a copy with them */
+        public Hardware withDisks(List<Disk> more) {
+            return new Hardware(memoryMiB, cores, vlans, backend, more, tpm);
+        }
+
+        /** @param enabled whether the host has an emulated TPM @return a copy with or without it */
+        public Hardware withTpm(boolean enabled) {
+            return new Hardware(memoryMiB, cores, vlans, backend, disks, enabled);
+        }
+
+        /** @return whether the host has an emulated TPM 2.0 */
+        public boolean hasTpm() {
+            return Boolean.TRUE.equals(tpm);
+        }
+
+        /** Like the record's own, without the devices a host does not have. */
+        @Override
+        public String toString() {
+            return "Hardware[memoryMiB=" + memoryMiB + ", cores=" + cores + ", vlans=" + vlans + ", backend=" + backend
+                    + (disks.isEmpty() ? "" : ", disks=" + disks) + (hasTpm() ? ", tpm=true" : "") + "]";
+        }
+    }
+
+    /**
+     * An extra virtual disk, empty when the machine is created, that lives as long as the machine in its scenario.
+     *
+     * @param serial  the disk's serial number (at most 20 characters): the guest finds it as
+     *                {@code /dev/disk/by-id/virtio-<serial>}
+     * @param sizeMiB its size in MiB
+     */
+    public record Disk(String serial, long sizeMiB) {
+        /** Validates. */
+        public Disk {
+            if (serial == null || !serial.matches("[A-Za-z0-9_.-]{1,20}")) {
+                throw new IllegalArgumentException("disk serial must be 1-20 letters, digits, '_', '.' or '-': "
+                        + serial);
+            }
+            if (sizeMiB < 1) {
+                throw new IllegalArgumentException("disk " + serial + ": size must be at least 1 MiB, got " + sizeMiB);
+            }
         }
     }
 

@@ -204,6 +204,11 @@ public final class RecipeBuilder {
         return this;
     }
 
+    /** The VM hardware set so far (a realizer adding devices copies it with {@code withX}). */
+    public Recipe.Hardware hardware() {
+        return hardware;
+    }
+
     /** The ports opened so far for a protocol ({@code tcp} or {@code udp}), sorted. */
     public SortedSet<Integer> openPorts(String proto) {
         return Collections.unmodifiableSortedSet(ports.getOrDefault(proto, new TreeSet<>()));

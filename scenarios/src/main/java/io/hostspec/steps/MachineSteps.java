@@ -109,6 +109,18 @@ public final class MachineSteps {
         world.lab().host(host).assertFileContains(path, text);
     }
 
+    /** Waits until a file system of the type is mounted at the mount point (findmnt). */
+    @Then("{string} has {string} mounted as {string}")
+    public void mounted(String host, String mountpoint, String fsType) {
+        world.lab().host(host).assertMounted(mountpoint, fsType);
+    }
+
+    /** Nothing is mounted at the mount point. */
+    @Then("{string} has nothing mounted at {string}")
+    public void notMounted(String host, String mountpoint) {
+        world.lab().host(host).assertNotMounted(mountpoint);
+    }
+
     /** Waits until a unix socket exists with the owner ("user" or "user:group") and mode. */
     @Then("{string} has a unix socket at {string} owned by {string} with mode {string}")
     public void unixSocket(String host, String path, String owner, String mode) {
