@@ -32,8 +32,26 @@ public record Module(String name, String file, String description, List<Import> 
      * @param order      list order
      * @param conditions mkIf conditions as written, with where they were written
      * @param entries    the definitions: a positioned table whose keys are option paths
+     * @param forEach    null, or the named set this block is repeated for (one copy per name, see {@link ForEach})
      */
-    public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
+    public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries,
+                        ForEach forEach) {
+        /** A block written once. */
+        public Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
+            this(priority, order, conditions, entries, null);
+        }
+    }
+
+    /**
+     * {@code for = "mySystem.services.<app>"}: the block is repeated for every name defined under the set
+     * {@code mySystem.services}, with the placeholder {@code <app>} replaced by the name in its keys, its string
+     * values and its conditions; each copy applies only while its name is defined (docs/modules.md).
+     *
+     * @param set         the path of the set of named entries, e.g. {@code [mySystem, services]}
+     * @param placeholder the placeholder as written, e.g. {@code <app>}
+     * @param where       where {@code for} was written
+     */
+    public record ForEach(List<String> set, String placeholder, Provenance where) {
     }
 
     /**

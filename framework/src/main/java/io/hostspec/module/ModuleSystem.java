@@ -122,6 +122,7 @@ public final class ModuleSystem {
                 evaluation.addBlock(m, b);
             }
         }
+        evaluation.expandRepeated();
         Config config = new Config(evaluation, closure);
         formats.forEach(f -> f.evaluating(config));
         starting.accept(config);

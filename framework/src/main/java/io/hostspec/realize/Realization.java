@@ -25,6 +25,7 @@ public final class Realization {
             new RedisRealizer(),
             new NginxRealizer(),
             new PrometheusRealizer(),
+            new ResticRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 
