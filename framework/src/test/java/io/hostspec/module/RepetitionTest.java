@@ -80,6 +80,21 @@ class RepetitionTest {
     }
 
     @Test
+    void aNameDefinedOnlyUnderAFalseConditionGetsNoCopy() throws IOException {
+        Config c = eval("""
+                [options.x]
+                flag = { type = "bool", default = false, description = "" }
+
+                [[config]]
+                if = "x.flag"
+                "apps.ghost" = { enable = true, port = 9999 }
+                """);
+        assertTrue(c.names("apps").isEmpty(), c.names("apps").toString());
+        assertFalse(c.names("services.redis.servers").contains("ghost"));
+        assertFalse(c.names("web.sites").contains("ghost"));
+    }
+
+    @Test
     void anAppWithoutAPortIsUsedButNotDefinedAtTheBlockThatReadsIt() throws IOException {
         ConfigException e = assertThrows(ConfigException.class, () -> eval("\"apps.wiki.enable\" = true\n"));
         assertTrue(e.getMessage().contains("The option `apps.wiki.port' is used but not defined"), e.getMessage());

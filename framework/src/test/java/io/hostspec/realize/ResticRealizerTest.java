@@ -76,7 +76,9 @@ class ResticRealizerTest {
                 + "--one-file-system -- '/var/lib/wiki'\n"), script);
         assertTrue(script.contains("/usr/local/bin/restic-wiki forget --prune --keep-daily 7 --keep-weekly 5\n"), script);
         assertTrue(script.contains("/usr/local/bin/restic-wiki check \n"), "pruning implies a check: " + script);
-        assertTrue(script.contains("defined at vm-images/hosts/h.toml:2)"), "a missing path names its line: " + script);
+        assertTrue(script.contains("[ -e \"$p\" ] || missing=\"$missing $p\""), script);
+        assertTrue(script.contains("backup path(s)$missing do not exist (services.restic.backups.wiki.paths, defined at "
+                + "vm-images/hosts/h.toml:2)\" >&2\n  exit 1\n"), "a missing path fails, naming its line: " + script);
         assertEquals("*.tmp\n", r.files().get("/etc/hostspec/restic/wiki.exclude").content());
     }
 
