@@ -35,7 +35,7 @@ Feature: The homelab's service pattern
     And the configuration of "lab" is rejected with "`services.nginx.virtualHosts.photos.serverName' is defined at vm-images/modules/homelab/services.toml:"
 
   Scenario: the apps answer by name through nginx, and only nginx is reachable from the LAN
-    Given a host "client"
+    Given a host "laptop"
     When the hosts are started
     Then the unit "wiki.service" is active on "lab"
     And the command "curl -fsS http://wiki.home.lab/" eventually succeeds on "lab"
@@ -44,7 +44,7 @@ Feature: The homelab's service pattern
     And the output contains "<h1>files</h1>"
     When "lab" runs "curl -fsS http://home.lab/"
     Then the output contains "<a href=\"http://photos.home.lab/\">photos</a>"
-    And the command "curl -fsS -H 'Host: photos.home.lab' http://lab/" eventually succeeds on "client"
+    And the command "curl -fsS -H 'Host: photos.home.lab' http://lab/" eventually succeeds on "laptop"
     And the output contains "<h1>photos</h1>"
-    And "client" can reach "lab" on TCP port 80
-    And "client" cannot reach "lab" on TCP port 8082
+    And "laptop" can reach "lab" on TCP port 80
+    And "laptop" cannot reach "lab" on TCP port 8082
