@@ -18,6 +18,7 @@ Feature: Backups of the homelab apps with restic
     And "lab" runs "install -d -m 700 /root/.ssh /var/lib/homelab && ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519 && head -c 32 /dev/urandom | base64 > /var/lib/homelab/restic-password"
     And "store" runs "install -d -m 700 -o backup -g users /home/backup/.ssh"
     And the file "/root/.ssh/id_ed25519.pub" of "lab" is copied to "/home/backup/.ssh/authorized_keys" on "store"
+    And "store" runs "chown backup:users /home/backup/.ssh/authorized_keys && chmod 600 /home/backup/.ssh/authorized_keys"
     Then the unit "restic-backups-wiki.timer" is active on "lab"
     And the command "curl -fsS http://wiki.home.lab/" eventually succeeds on "lab"
     When "lab" runs "printf 'milk, eggs\n' > /var/lib/wiki/shopping.txt && cd /var/lib/wiki && sha256sum index.html shopping.txt > /root/before.sha256"
@@ -43,4 +44,4 @@ Feature: Backups of the homelab apps with restic
     And "h" runs "systemctl start restic-backups-docs.service || true"
     Then the unit "restic-backups-docs.service" has failed on "h"
     And the command "journalctl -u restic-backups-docs.service --no-pager" succeeds on "h"
-    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:37)"
+    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:38)"
