@@ -142,6 +142,17 @@ public final class Host {
         touches.port(port);
     }
 
+    /**
+     * Copies a file of this host to another host (through both guest agents), e.g. a public key that the other host
+     * must trust. The target's parent directory must exist; the copy is owned by root with the agent's default mode.
+     */
+    public void copyFileTo(String path, Host target, String targetPath) {
+        touches.file(path);
+        byte[] content = machine.readBytes(path);
+        target.machine.writeFile(targetPath, content);
+        target.touches.file(targetPath);
+    }
+
     /** Waits until the file exists and contains the text. */
     public void assertFileContains(String path, String text) {
         touches.file(path);

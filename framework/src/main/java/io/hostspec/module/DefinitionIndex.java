@@ -23,6 +23,7 @@ final class DefinitionIndex {
     private final Map<List<String>, List<Definition>> defs = new HashMap<>();
     private final Map<List<String>, Map<String, List<Definition>>> names = new HashMap<>();
     private final List<Definition> unrealized = new ArrayList<>();
+    private final List<Map.Entry<Module, Module.Block>> repeated = new ArrayList<>();
 
     /**
      * An empty index.
@@ -66,7 +67,57 @@ final class DefinitionIndex {
      * added to the shared error list instead.
      */
     void addBlock(Module module, Module.Block block) {
-        List<Definition.Condition> conditions = new ArrayList<>();
+        if (block.forEach() != null) {
+            repeated.add(Map.entry(module, block));
+            return;
+        }
+        place(module, block, List.of());
+    }
+
+    /**
+     * Places the copies of every {@code for} block, one per name defined under its set by the other blocks (names that
+     * only {@code for} blocks define are not repeated over: that would make a block's names depend on its own
+     * copies). Each copy carries the condition that its name is defined, which {@code holds} decides lazily from the
+     * name's own definitions. Call once, after every other block was added.
+     *
+     * @param holds whether a definition's conditions hold (computed during evaluation)
+     */
+    void expandRepeated(java.util.function.Predicate<Definition> holds) {
+        Map<List<String>, Map<String, List<Definition>>> snapshot = new HashMap<>();
+        for (Map.Entry<Module, Module.Block> r : repeated) {
+            Module.ForEach each = r.getValue().forEach();
+            OptionTree.Node set = tree.find(each.set());
+            if (set == null || !set.isSubmodules()) {
+                errors.add(set == null ? undeclared(tree, each.set(), each.where(), "It is named by `for' at "
+                        + each.where()) : new ConfigError(ConfigError.Kind.TYPE, each.where() + ": `for' must name "
+                        + "a set of named entries (declared with a <name> segment), but `"
+                        + OptionPath.format(each.set()) + "' is not one", List.of(each.where())));
+                continue;
+            }
+            snapshot.computeIfAbsent(each.set(), k -> {
+                Map<String, List<Definition>> copy = new TreeMap<>();
+                namedUnder(k).forEach((name, defs) -> copy.put(name, List.copyOf(defs)));
+                return copy;
+            });
+        }
+        for (Map.Entry<Module, Module.Block> r : repeated) {
+            Module.Block block = r.getValue();
+            Module.ForEach each = block.forEach();
+            Map<String, List<Definition>> named = snapshot.get(each.set());
+            if (named == null) {
+                continue;
+            }
+            named.forEach((name, own) -> {
+                Definition.Condition defined = new Definition.Condition(List.of(), each.where(),
+                        () -> own.stream().anyMatch(holds));
+                place(r.getKey(), Repetition.copy(block, each.placeholder(), name), List.of(defined));
+            });
+        }
+        repeated.clear();
+    }
+
+    private void place(Module module, Module.Block block, List<Definition.Condition> extra) {
+        List<Definition.Condition> conditions = new ArrayList<>(extra);
         for (Module.WrittenCondition c : block.conditions()) {
             if (c.test() != null) {
                 conditions.add(new Definition.Condition(List.of(), c.where(), c.test()));

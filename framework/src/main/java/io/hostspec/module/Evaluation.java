@@ -67,6 +67,11 @@ final class Evaluation {
         defs.addBlock(module, block);
     }
 
+    /** Places the copies of the {@code for} blocks; call once, after every block was added. */
+    void expandRepeated() {
+        defs.expandRepeated(this::holds);
+    }
+
     // ---------------------------------------------------------------- lazy values
 
     /** The final value of a concrete option (or the table of a namespace or submodule set). */
@@ -133,8 +138,8 @@ final class Evaluation {
             throw new ConfigException(new ConfigError(ConfigError.Kind.UNDEFINED, "The option `"
                     + OptionPath.format(path) + "' is used but not defined: no module defines it and it has no "
                     + "default (declared at " + decl.declaredAt() + ", type " + decl.type().name() + "). It is read "
-                    + "at " + via + ". Define it, e.g. \"" + OptionPath.format(path) + "\" = ...",
-                    List.of(decl.declaredAt(), via)));
+                    + "at " + via + "." + entryDefinedAt(path) + " Define it, e.g. \"" + OptionPath.format(path)
+                    + "\" = ...", List.of(decl.declaredAt(), via)));
         }
         boolean attrs = Types.isAttrs(decl.type());
         int best = active.stream().mapToInt(d -> outer(d, attrs)).min().orElseThrow();
@@ -156,6 +161,31 @@ final class Evaluation {
         }
         winners.put(path, kept);
         return decl.type().merge(OptionPath.format(path), valued);
+    }
+
+    /**
+     * For an option inside named entries ({@code apps.wiki.port}): where each entry on its path is defined, so that
+     * an error names the module that made the entry, not only the one that reads it. Empty for other options.
+     */
+    private String entryDefinedAt(List<String> path) {
+        StringBuilder b = new StringBuilder();
+        OptionTree.Node n = tree.root;
+        for (int i = 0; i < path.size() - 1 && n != null; i++) {
+            String seg = path.get(i);
+            if (n.children.containsKey(seg)) {
+                n = n.children.get(seg);
+                continue;
+            }
+            List<Definition> entry = defs.namedUnder(path.subList(0, i)).getOrDefault(seg, List.of());
+            Set<String> where = new LinkedHashSet<>();
+            entry.forEach(d -> where.add(d.where().toString()));
+            if (!where.isEmpty()) {
+                b.append(" `").append(OptionPath.format(path.subList(0, i + 1))).append("' is defined at ")
+                        .append(String.join(", ", where)).append('.');
+            }
+            n = n.any;
+        }
+        return b.toString();
     }
 
     private static int outer(Definition d, boolean attrs) {

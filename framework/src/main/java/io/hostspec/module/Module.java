@@ -56,13 +56,32 @@ public record Module(String name, String file, String description, List<Import> 
      * @param conditions mkIf conditions as written, with where they were written
      * @param entries    the definitions: a positioned table whose keys are option paths
      * @param features   host features the block needs, all of them ({@code feature = ...}); empty for none
+     * @param forEach    null, or the named set this block is repeated for (one copy per name, see {@link ForEach})
      */
     public record Block(int priority, int order, List<WrittenCondition> conditions, PValue entries,
-                        List<String> features) {
-        /** A block that needs no host feature. */
+                        List<String> features, ForEach forEach) {
+        /** A block written once that needs no host feature. */
         public Block(int priority, int order, List<WrittenCondition> conditions, PValue entries) {
-            this(priority, order, conditions, entries, List.of());
+            this(priority, order, conditions, entries, List.of(), null);
         }
+
+        /** A block written once that needs these host features. */
+        public Block(int priority, int order, List<WrittenCondition> conditions, PValue entries,
+                     List<String> features) {
+            this(priority, order, conditions, entries, features, null);
+        }
+    }
+
+    /**
+     * {@code for = "mySystem.services.<app>"}: the block is repeated for every name defined under the set
+     * {@code mySystem.services}, with the placeholder {@code <app>} replaced by the name in its keys, its string
+     * values and its conditions; each copy applies only while its name is defined (docs/modules.md).
+     *
+     * @param set         the path of the set of named entries, e.g. {@code [mySystem, services]}
+     * @param placeholder the placeholder as written, e.g. {@code <app>}
+     * @param where       where {@code for} was written
+     */
+    public record ForEach(List<String> set, String placeholder, Provenance where) {
     }
 
     /**

@@ -231,6 +231,7 @@ public final class ModuleLoader {
             int order = 1000;
             List<Module.WrittenCondition> conditions = new ArrayList<>();
             List<String> features = new ArrayList<>();
+            Module.ForEach forEach = null;
             Map<String, PValue> entries = new LinkedHashMap<>();
             for (String key : t.keySet()) {
                 Object v = t.get(List.of(key));
@@ -240,11 +241,12 @@ public final class ModuleLoader {
                     case "feature" -> features.addAll(blockFeatures(v, keyAt));
                     case "priority" -> priority = priority(v, keyAt);
                     case "order" -> order = order(v, keyAt);
+                    case "for" -> forEach = forEach(v, keyAt);
                     default -> entries.put(key, positioned(v, keyAt));
                 }
             }
             blocks.add(new Module.Block(priority, order, List.copyOf(conditions), new PValue(entries, blockAt),
-                    List.copyOf(features)));
+                    List.copyOf(features), forEach));
         }
     }
 
@@ -258,6 +260,28 @@ public final class ModuleLoader {
         } else {
             syntax(at, "`if' must name a bool option, e.g. if = \"nixoa.xo.enable\" (or a list of them)");
         }
+    }
+
+    private Module.ForEach forEach(Object v, Provenance at) {
+        String usage = "`for' names a set of named entries and a placeholder for the name, e.g. "
+                + "for = \"mySystem.services.<app>\"";
+        if (!(v instanceof String s)) {
+            syntax(at, usage);
+            return null;
+        }
+        List<String> path;
+        try {
+            path = OptionPath.parse(s);
+        } catch (IllegalArgumentException e) {
+            syntax(at, usage + ": " + e.getMessage());
+            return null;
+        }
+        String last = path.get(path.size() - 1);
+        if (path.size() < 2 || !last.matches("<[A-Za-z_][A-Za-z0-9_-]*>")) {
+            syntax(at, usage + "; got \"" + s + "\"");
+            return null;
+        }
+        return new Module.ForEach(List.copyOf(path.subList(0, path.size() - 1)), last, at);
     }
 
     private int priority(Object v, Provenance at) {

@@ -196,6 +196,7 @@ public final class ModuleSystem {
                 }
             }
         }
+        evaluation.expandRepeated();
         Config config = new Config(evaluation, closure, features);
         formats.forEach(f -> f.evaluating(config));
         starting.accept(config);

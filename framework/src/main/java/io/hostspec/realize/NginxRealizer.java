@@ -71,6 +71,7 @@ final class NginxRealizer implements Realizer {
             return;
         }
         String enable = P + "enable";
+        ServerNames.check(config, recipe);
         recipe.pkg("nginx", enable);
         recipe.file("/etc/nginx/sites-available/default",
                 "# Emptied by hostspec: the virtual hosts are /etc/nginx/sites-enabled/*.conf\n", enable);

@@ -34,6 +34,7 @@ public final class Realization {
             new PebbleRealizer(),
             new PkiRealizer(),
             new ImpermanenceRealizer(),
+            new ResticRealizer(),
             new UsersRealizer(),
             new FirewallRealizer());
 

@@ -49,6 +49,12 @@ public final class MachineSteps {
         world.lab().run(host, command);
     }
 
+    /** Copies a file from one host to another (e.g. a public key the other host must trust). */
+    @When("the file {string} of {string} is copied to {string} on {string}")
+    public void copied(String path, String from, String target, String to) {
+        world.lab().host(from).copyFileTo(path, world.lab().host(to), target);
+    }
+
     /** Runs a command that must succeed. */
     @Then("the command {string} succeeds on {string}")
     public void succeeds(String command, String host) {
