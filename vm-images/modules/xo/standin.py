@@ -1,9 +1,14 @@
 #!/usr/bin/python3
 """hostspec stand-in for xo-server (Xen Orchestra is not packaged for Debian).
 
-Reads the generated config, pings Redis over its unix socket with raw RESP and serves
-GET /health: 200 "ok redis=PONG", or 503 "unavailable redis=<error>".
+Usage: standin.py CONFIG [RELEASE_DIR]. Reads the generated config, pings Redis over its unix socket with raw
+RESP and serves GET /health: 200 "ok redis=PONG", or 503 "unavailable redis=<error>". With RELEASE_DIR (an
+installed release, see xo/updates) it plays that release: RELEASE_DIR/release.json gives its "version", added
+to every answer ("version=5.2.0", and GET /version), and whether it is "healthy": a release with
+"healthy": false answers /health with 503 "unavailable release=<version> is broken", as a bad release would.
 """
+import json
+import os
 import socket
 import sys
 import tomllib
@@ -14,6 +19,11 @@ with open(CONFIG, "rb") as f:
     config = tomllib.load(f)
 LISTEN = config["http"]["listen"][0]
 SOCKET = config["redis"]["socket"]
+RELEASE = {"version": None, "healthy": True}
+if len(sys.argv) > 2:
+    with open(os.path.join(sys.argv[2], "release.json")) as f:
+        RELEASE.update(json.load(f))
+VERSION = "" if RELEASE["version"] is None else " version=" + str(RELEASE["version"])
 
 
 def ping():
@@ -33,9 +43,13 @@ def ping():
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path == "/health":
+        if self.path == "/health" and not RELEASE["healthy"]:
+            self.answer(503, "unavailable release=" + str(RELEASE["version"]) + " is broken" + VERSION)
+        elif self.path == "/health":
             ok, what = ping()
-            self.answer(200 if ok else 503, ("ok" if ok else "unavailable") + " redis=" + what)
+            self.answer(200 if ok else 503, ("ok" if ok else "unavailable") + " redis=" + what + VERSION)
+        elif self.path == "/version" and RELEASE["version"] is not None:
+            self.answer(200, str(RELEASE["version"]))
         elif self.path == "/":
             self.answer(200, "xo-server stand-in (hostspec)")
         else:
@@ -55,5 +69,6 @@ class Handler(BaseHTTPRequestHandler):
 
 if __name__ == "__main__":
     server = ThreadingHTTPServer((LISTEN.get("hostname", "127.0.0.1"), int(LISTEN["port"])), Handler)
-    print("xo-server stand-in listening on", server.server_address, "redis socket", SOCKET, flush=True)
+    print("xo-server stand-in listening on", server.server_address, "redis socket", SOCKET,
+          "release", RELEASE["version"] or "none", flush=True)
     server.serve_forever()

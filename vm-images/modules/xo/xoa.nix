@@ -74,7 +74,8 @@ in
         after = [ "network.target" "redis-xo.service" ];
         requires = [ "redis-xo.service" ];
         serviceConfig = {
-          ExecStartPre = "+/usr/bin/install -d -o xo -g xo ${cfg.dataDir}";
+          # A list, so that other modules (xo/updates) add their own steps before the start.
+          ExecStartPre = [ "+/usr/bin/install -d -o xo -g xo ${cfg.dataDir}" ];
           ExecStart = cfg.command;
           User = "xo";
           Group = "xo";

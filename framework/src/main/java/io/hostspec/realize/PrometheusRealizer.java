@@ -47,7 +47,9 @@ final class PrometheusRealizer implements Realizer {
             "relabel_configs", "metric_relabel_configs", "scrape_interval", "scrape_timeout", "scheme",
             "honor_labels", "honor_timestamps", "file_sd_configs");
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    // Keys sorted: Map.of iterates in a different order in every JVM, and the file must not (it is part of the image).
+    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     @Override
     public List<OptionDecl> options() {

@@ -42,7 +42,7 @@ final class ResticRealizer implements Realizer {
                         "A file of environment variables for restic (credentials of a backend).")
                 .add(b + "initialize", Types.bool(), false, "Whether to create the repository when it does not exist.")
                 .add(b + "timerConfig", Types.nullOr(Types.attrsOf(Types.anything())),
-                        Map.of("OnCalendar", "daily", "Persistent", true),
+                        new java.util.TreeMap<>(Map.of("OnCalendar", "daily", "Persistent", true)),
                         "The [Timer] section of restic-backups-<name>.timer; null: no timer.")
                 .add(b + "pruneOpts", Types.listOf(Types.str()), List.of(),
                         "Options of `restic forget --prune' run after the backup, e.g. \"--keep-daily 7\"; "
