@@ -60,6 +60,15 @@ final class DiskScript {
                 content(b, p.device(), p.content());
             }
         }
+        // fstab's swap unit starts as soon as udev sees the partition, which on the first boot is before mkswap ran:
+        // it fails then, so the swap partitions are switched on here (on later boots systemd has done it: EBUSY).
+        for (DiskLayout.Disk disk : layout.disks()) {
+            for (DiskLayout.Partition p : disk.partitions()) {
+                if (p.content() instanceof DiskLayout.Swap) {
+                    b.append("swapon ").append(q(p.device())).append(" 2>/dev/null || true\n");
+                }
+            }
+        }
         b.append("say 'disks ready'\n");
         return b.toString();
     }
