@@ -34,7 +34,7 @@ Feature: A reverse proxy with certificates from the lab's own ACME server
 
   Scenario: the client verifies pebble's certificate, and the renewal timer's service replaces it
     When the hosts are started
-    Then the command "curl -fsS https://app.home.lab/" eventually succeeds on "client"
+    Then the command "curl -fsS --max-time 3 https://app.home.lab/" eventually succeeds on "client"
     And the output contains "hello from app"
     When "client" runs "echo | openssl s_client -connect app.home.lab:443 -servername app.home.lab 2>/dev/null | openssl x509 -noout -issuer"
     Then the output contains "Pebble Intermediate CA"
@@ -46,7 +46,7 @@ Feature: A reverse proxy with certificates from the lab's own ACME server
 
   Scenario: with pebble stopped, issuance fails clearly and nginx keeps serving the certificate it has
     When the hosts are started
-    Then the command "curl -fsS https://app.home.lab/" eventually succeeds on "client"
+    Then the command "curl -fsS --max-time 3 https://app.home.lab/" eventually succeeds on "client"
     When "acme" runs "systemctl stop pebble.service"
     Then the command "systemctl start acme-app.home.lab.service" fails on "web"
     And the unit "acme-app.home.lab.service" has failed on "web"
