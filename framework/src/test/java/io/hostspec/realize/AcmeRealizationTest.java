@@ -1,20 +1,15 @@
 package io.hostspec.realize;
 
-import io.hostspec.module.ConfigException;
-import io.hostspec.module.ModuleSystem;
-import io.hostspec.module.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** security.acme, nginx's enableACME, services.pebble and security.pki: the units, scripts and errors they produce. */
@@ -40,15 +35,11 @@ class AcmeRealizationTest {
             """;
 
     private Recipe realize(String host) throws IOException {
-        Path f = root.resolve("vm-images/hosts/h.toml");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, host);
-        ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return Realization.realize(ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1)))));
+        return TestHost.realize(root, host);
     }
 
     private String rejected(String host) {
-        return assertThrows(ConfigException.class, () -> realize(host)).getMessage();
+        return TestHost.rejected(root, host);
     }
 
     @Test

@@ -2,13 +2,10 @@ package io.hostspec.realize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hostspec.module.ConfigException;
-import io.hostspec.module.ModuleSystem;
-import io.hostspec.module.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,11 +22,7 @@ class PrometheusRealizerTest {
     Path root;
 
     private Recipe realize(String host) throws IOException {
-        Path f = root.resolve("vm-images/hosts/h.toml");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, host);
-        ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return Realization.realize(ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1)))));
+        return TestHost.realize(root, host);
     }
 
     private static JsonNode json(Recipe r, String path) throws IOException {

@@ -1,15 +1,11 @@
 package io.hostspec.realize;
 
 import io.hostspec.module.ConfigException;
-import io.hostspec.module.ModuleSystem;
-import io.hostspec.module.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,11 +19,7 @@ class ResticRealizerTest {
     Path root;
 
     private Recipe realize(String host) throws IOException {
-        Path f = root.resolve("vm-images/hosts/h.toml");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, host);
-        ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return Realization.realize(ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1)))));
+        return TestHost.realize(root, host);
     }
 
     private static final String BACKUP = """
