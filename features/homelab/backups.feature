@@ -47,4 +47,4 @@ Feature: Backups of the homelab apps with restic
     And "h" runs "systemctl start restic-backups-docs.service || true"
     Then the unit "restic-backups-docs.service" has failed on "h"
     And the command "journalctl -u restic-backups-docs.service --no-pager" succeeds on "h"
-    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:38)"
+    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:41)"
