@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hostspec.module.Config;
 import io.hostspec.module.ConfigException;
-import io.hostspec.module.ModuleSystem;
-import io.hostspec.module.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
@@ -60,11 +57,7 @@ class DisksRealizerTest {
     }
 
     private Config evaluate(String host) throws IOException {
-        Path f = root.resolve("vm-images/hosts/h.toml");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, host);
-        ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1))));
+        return TestHost.evaluate(root, host);
     }
 
     @Test

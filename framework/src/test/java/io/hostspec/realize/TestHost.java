@@ -1,5 +1,6 @@
 package io.hostspec.realize;
 
+import io.hostspec.module.Config;
 import io.hostspec.module.ConfigException;
 import io.hostspec.module.ModuleSystem;
 import io.hostspec.module.Provenance;
@@ -23,11 +24,16 @@ final class TestHost {
      * @return its recipe
      */
     static Recipe realize(Path root, String host) throws IOException {
+        return Realization.realize(evaluate(root, host));
+    }
+
+    /** The evaluated configuration of {@code host}, not yet realized. */
+    static Config evaluate(Path root, String host) throws IOException {
         Path f = root.resolve("vm-images/hosts/h.toml");
         Files.createDirectories(f.getParent());
         Files.writeString(f, host);
         ModuleSystem ms = ModuleSystem.create(root, List.of(), Realization.builtIns());
-        return Realization.realize(ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1)))));
+        return ms.evaluate(List.of(ms.load("hosts/h", new Provenance("test", 1))));
     }
 
     /** The message of the error that realizing {@code host} fails with (the test fails when it does not fail). */
