@@ -3,6 +3,7 @@ package io.hostspec.cli;
 import io.hostspec.machine.Backend;
 import io.hostspec.host.Project;
 import io.hostspec.image.HostTools;
+import io.hostspec.report.AllureResults;
 import io.hostspec.report.RunSummary;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -136,7 +137,9 @@ final class RunCommand implements Callable<Integer> {
         // SIGINT/SIGTERM: the scenarios that finished are still reported (machines are killed by their own hook)
         Thread reportOnSignal = new Thread(summary::writeInterrupted, "hostspec-report-on-exit");
         Runtime.getRuntime().addShutdownHook(reportOnSignal);
-        launcher.execute(plan, summary);
+        try (AllureResults ignored = AllureResults.writeTo(reports.resolve("allure-results"))) {
+            launcher.execute(plan, summary);
+        }
         Runtime.getRuntime().removeShutdownHook(reportOnSignal);
         spec.commandLine().getOut().print(summary.consoleReport());
         spec.commandLine().getOut().println(AllureHtml.generate(project.root(), reports));

@@ -4,9 +4,7 @@ import io.hostspec.junit.HostspecTest;
 import io.hostspec.junit.TestHosts;
 import io.hostspec.lab.Host;
 import io.hostspec.machine.Backend;
-import io.qameta.allure.Allure;
-import io.qameta.allure.AllureLifecycle;
-import io.qameta.allure.FileSystemResultsWriter;
+import io.hostspec.report.AllureResults;
 import io.qameta.allure.junitplatform.AllureJunitPlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,16 +59,11 @@ class JUnitEvidenceIT {
 
     @Test
     void aFailingTestCarriesTheCommandItsOutputTheConsoleAndTheFailedUnitsJournal() throws IOException {
-        AllureLifecycle before = Allure.getLifecycle();
-        AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        Allure.setLifecycle(lifecycle);
-        try {
+        try (AllureResults allure = AllureResults.writeTo(results)) {
             LauncherFactory.create(LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false)
-                    .addTestExecutionListeners(new AllureJunitPlatform(lifecycle), summary).build())
+                    .addTestExecutionListeners(new AllureJunitPlatform(allure.lifecycle()), summary).build())
                     .execute(request().selectors(selectClass(Failing.class)).build());
-        } finally {
-            Allure.setLifecycle(before);
         }
         Map<String, String> failures = summary.getSummary().getFailures().stream().collect(Collectors.toMap(
                 f -> f.getTestIdentifier().getDisplayName(), f -> String.valueOf(f.getException().getMessage())));
