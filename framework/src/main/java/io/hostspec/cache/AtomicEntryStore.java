@@ -216,6 +216,34 @@ public final class AtomicEntryStore {
         return true;
     }
 
+    /**
+     * Deletes an entry unless its key is locked, that is unless it is being produced by this or another process.
+     *
+     * @param key the key
+     * @return true when it was deleted; false when it was busy or already gone
+     * @throws EntryException when it cannot be locked or renamed away
+     */
+    public boolean trashIfIdle(String key) {
+        Path lockFile = root.resolve(key + ".lock");
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+        if (!local.tryLock()) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return false;
+            }
+            return trash(key); // the empty lock file stays: another process may hold it open, waiting
+        } catch (java.nio.channels.OverlappingFileLockException held) {
+            return false; // this JVM holds it through another channel
+        } catch (IOException e) {
+            throw new EntryException("cannot delete " + noun + " " + entry(key) + ": " + e, e);
+        } finally {
+            local.unlock();
+        }
+    }
+
     private void publish(String key, Producer producer, Sealer sealer) throws IOException {
         Path tmp = root.resolve(".tmp-" + key + "-" + UUID.randomUUID());
         Files.createDirectory(tmp);

@@ -22,7 +22,7 @@ public final class Main {
     private static final Map<String, Class<?>> COMMANDS = commands(RunCommand.class, EvalCommand.class,
             BuildCommand.class, OptionsCommand.class, ShellCommand.class, DoctorCommand.class, BenchCommand.class,
             MatrixCommand.class, CoverageCommand.class, ReportCommand.class, NixCommand.class,
-            SecretsCommand.class, CommandLine.HelpCommand.class);
+            SecretsCommand.class, CacheCommand.class, CommandLine.HelpCommand.class);
 
     /** Exit code of usage and configuration errors. */
     public static final int USAGE = 2;

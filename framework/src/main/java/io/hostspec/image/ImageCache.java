@@ -3,10 +3,13 @@ package io.hostspec.image;
 import io.hostspec.cache.AtomicEntryStore;
 import io.hostspec.image.internal.FileTrees;
 import io.hostspec.image.internal.Manifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +51,8 @@ public final class ImageCache {
 
     private static final List<String> IMAGE_FILES = List.of(DISK, KERNEL, INITRD);
     private static final List<String> BASE_FILES = List.of(ROOTFS);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
 
     private final Path root;
     private final boolean fullVerification;
@@ -131,7 +136,7 @@ public final class ImageCache {
      */
     public Optional<BuiltImage> findImage(String imageHash) {
         Path dir = imageDir(imageHash);
-        return problem(dir, "image", imageHash, IMAGE_FILES).isEmpty() ? Optional.of(image(imageHash, dir))
+        return problem(dir, "image", imageHash, IMAGE_FILES).isEmpty() ? Optional.of(image(imageHash, used(dir)))
                 : Optional.empty();
     }
 
@@ -146,13 +151,13 @@ public final class ImageCache {
      */
     public BuiltImage image(String imageHash, EntryProducer producer) {
         Path dir = getOrProduce(imageDir(imageHash), "image", imageHash, IMAGE_FILES, producer);
-        return image(imageHash, dir);
+        return image(imageHash, used(dir));
     }
 
     /** The cached base layer tarball named {@code packagesHash}, if a valid entry exists. Never blocks. */
     public Optional<Path> findBaseLayer(String packagesHash) {
         Path dir = baseDir(packagesHash);
-        return problem(dir, "base", packagesHash, BASE_FILES).isEmpty() ? Optional.of(dir.resolve(ROOTFS))
+        return problem(dir, "base", packagesHash, BASE_FILES).isEmpty() ? Optional.of(used(dir).resolve(ROOTFS))
                 : Optional.empty();
     }
 
@@ -166,7 +171,7 @@ public final class ImageCache {
      * @throws CacheException when the producer fails or leaves files missing, or the cache cannot be written
      */
     public Path baseLayer(String packagesHash, EntryProducer producer) {
-        return getOrProduce(baseDir(packagesHash), "base", packagesHash, BASE_FILES, producer).resolve(ROOTFS);
+        return used(getOrProduce(baseDir(packagesHash), "base", packagesHash, BASE_FILES, producer)).resolve(ROOTFS);
     }
 
     /**
@@ -182,6 +187,26 @@ public final class ImageCache {
         } catch (IOException e) {
             throw new CacheException("cannot create a scratch directory under " + root.resolve("tmp"), e);
         }
+    }
+
+    /** Records a use: the entry directory's modification time is its last use, which {@link CachePruner} reads. */
+    private static Path used(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            LOG.debug("cache: cannot record the use of {}: {}", dir, e.toString());
+        }
+        return dir;
+    }
+
+    /**
+     * Removes one entry unless it is being produced; for tests that build throwaway images.
+     *
+     * @param imageHash the image's hash
+     * @return whether it was removed
+     */
+    public boolean removeImage(String imageHash) {
+        return new AtomicEntryStore(imageDir(imageHash).getParent(), "image").trashIfIdle(checkHash(imageHash));
     }
 
     private static BuiltImage image(String hash, Path dir) {

@@ -5,12 +5,14 @@ import io.hostspec.realize.Recipe;
 import io.hostspec.realize.Recipe.FileEntry;
 import io.hostspec.realize.Recipe.UnitEntry;
 import io.hostspec.realize.Recipe.UserEntry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,20 @@ class ImageBuilderIT {
     private final ImageBuilder builder = ImageBuilder.create()
             .withListener((host, stage, elapsed) -> stages.put(stage, elapsed));
 
+    /** Images with a unique text in them, built to measure a fresh build: nobody reuses them, so they go. */
+    private final List<String> throwaway = new ArrayList<>();
+
+    @AfterEach
+    void removeThrowawayImages() {
+        throwaway.forEach(hash -> builder.cache().removeImage(hash));
+    }
+
+    private Recipe unique(String host, String text, String... extraPackages) {
+        Recipe r = recipe(host, text + " " + System.nanoTime() + "\n", extraPackages);
+        throwaway.add(r.imageHash());
+        return r;
+    }
+
     static Recipe recipe(String host, String motd, String... extraPackages) {
         TreeSet<String> packages = new TreeSet<>(List.of("redis-server"));
         packages.addAll(List.of(extraPackages));
@@ -52,7 +68,7 @@ class ImageBuilderIT {
 
     @Test
     void buildsCachesAndReusesARealImage() throws Exception {
-        Recipe recipe = recipe("itbox", "welcome " + System.nanoTime() + "\n");
+        Recipe recipe = unique("itbox", "welcome");
 
         long t0 = System.nanoTime();
         BuiltImage image = builder.build(recipe);
@@ -112,7 +128,7 @@ class ImageBuilderIT {
         builder.build(recipe("itbox", "first\n"));
         stages.clear();
         long t0 = System.nanoTime();
-        builder.build(recipe("itbox", "second " + System.nanoTime() + "\n"));
+        builder.build(unique("itbox", "second"));
         Duration reuse = Duration.ofNanos(System.nanoTime() - t0);
         System.out.printf("MEASURE base-layer reuse build: %d ms, stages %s%n", reuse.toMillis(), stages);
         assertTrue(stages.get(BuildStage.BASE_LAYER).compareTo(Duration.ofSeconds(2)) < 0,
@@ -125,7 +141,7 @@ class ImageBuilderIT {
         builder.build(recipe("itbox", "first\n"));
         stages.clear();
         long t0 = System.nanoTime();
-        Recipe other = recipe("itbox2", "other " + System.nanoTime() + "\n", "jq", "tree", "less");
+        Recipe other = unique("itbox2", "other", "jq", "tree", "less");
         BuiltImage image = builder.build(other);
         Duration next = Duration.ofNanos(System.nanoTime() - t0);
         System.out.printf("MEASURE next image (3 packages more on the common base): %d ms, stages %s%n",
