@@ -240,22 +240,22 @@ public final class Host {
      */
     public SwitchResult switchTo(String toml) {
         io.hostspec.module.Provenance at = CallSite.caller();
-        return lab.switchTo(name(), toml, at.file(), Math.max(0, at.line()));
+        return lab.generations().switchTo(name(), toml, at.file(), Math.max(0, at.line()));
     }
 
     /** Re-activates the generation before the current one, the same way as a switch. */
     public SwitchResult rollBack() {
-        return lab.rollBack(name());
+        return lab.generations().rollBack(name());
     }
 
     /** Asserts the generation the guest records as current (it survives reboots and crashes). */
     public void assertGeneration(int expected) {
-        lab.assertGeneration(name(), expected);
+        lab.generations().assertGeneration(name(), expected);
     }
 
     /** The result of this host's last switch or rollback in this lab. */
     public SwitchResult lastSwitch() {
-        return lab.lastSwitch(name());
+        return lab.generations().lastSwitch(name());
     }
 
     /**
