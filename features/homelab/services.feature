@@ -17,13 +17,26 @@ Feature: The homelab's service pattern
     And the option "services.gatus.enable" of "lab" is "true"
 
   @eval
+  Scenario: with homelab.acme.enable every app is served over HTTPS with an ACME certificate for its name
+    Given the host "lab" is configured with:
+      """
+      "homelab.acme.enable" = true
+      "security.acme.acceptTerms" = true
+      "security.acme.defaults.email" = "admin@home.lab"
+      "hostspec.lab.acmeServer" = "acme"
+      """
+    Then the option "services.nginx.virtualHosts.files.enableACME" of "lab" is "true"
+    And the option "services.nginx.virtualHosts.wiki.forceSSL" of "lab" is "true"
+    And the option "hostspec.lab.aliases" of "lab" is "["cloud.home.lab", "photos.home.lab", "wiki.home.lab"]"
+
+  @eval
   Scenario: an app without a port is rejected, naming where the app is declared
     Given the host "lab" is configured with:
       """
       "homelab.services.blog.enable" = true
       """
     Then the configuration of "lab" is rejected with "The option `homelab.services.blog.port' is used but not defined"
-    And the configuration of "lab" is rejected with "`homelab.services.blog' is defined at features/homelab/services.feature:23"
+    And the configuration of "lab" is rejected with "`homelab.services.blog' is defined at features/homelab/services.feature:36"
 
   @eval
   Scenario: two apps on one domain are rejected, naming both virtual hosts
