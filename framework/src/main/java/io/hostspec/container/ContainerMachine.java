@@ -12,6 +12,7 @@ import io.hostspec.machine.ExecResult;
 import io.hostspec.machine.LogSection;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.MachineException;
+import io.hostspec.machine.Reboots;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
 import java.io.ByteArrayOutputStream;
@@ -143,22 +144,14 @@ public final class ContainerMachine implements Machine {
     /** Stops systemd cleanly and starts the container again; the new boot is told by the container's start time. */
     @Override
     public synchronized void reboot() {
-        try (LogSection section = LogSection.open(name(), "reboot")) {
-            try {
-                ensureRunning();
-                String before = inspect().getState().getStartedAt();
-                engine.client().stopContainerCmd(id).withTimeout((int) Timeouts.SHUTDOWN.toSeconds()).exec();
-                ready = false;
-                engine.client().startContainerCmd(id).exec();
-                waitUntilReady(Timeouts.boot());
-                if (Objects.equals(before, inspect().getState().getStartedAt())) {
-                    throw new MachineException(name(), "[" + name() + "] reboot did not happen: the container still "
-                            + "runs since " + before, null, null);
-                }
-            } catch (RuntimeException e) {
-                throw section.failed(e);
-            }
-        }
+        Reboots.reboot(this, () -> {
+            ensureRunning();
+            return inspect().getState().getStartedAt();
+        }, "the container's start time", () -> {
+            engine.client().stopContainerCmd(id).withTimeout((int) Timeouts.SHUTDOWN.toSeconds()).exec();
+            ready = false;
+            engine.client().startContainerCmd(id).exec();
+        });
     }
 
     /** Halts systemd (SIGRTMIN+3) and waits for the container to stop; Docker kills it after {@link Timeouts#SHUTDOWN}. */

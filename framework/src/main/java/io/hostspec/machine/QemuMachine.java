@@ -174,36 +174,25 @@ final class QemuMachine implements Machine {
      */
     @Override
     public synchronized void reboot() {
-        try (LogSection section = LogSection.open(name(), "reboot")) {
-            try {
-                String oldBoot = succeed("cat /proc/sys/kernel/random/boot_id").strip();
-                Process process = qemu.current();
-                withAgent("requesting a reboot", a -> {
-                    a.shutdown("reboot");
-                    return null;
-                });
-                closeAgent();
-                Wait.until(name(), "guest of " + name() + " goes down for reboot", "QEMU exiting with code 0 at the reset",
-                        Timeouts.SHUTDOWN, () -> { }, remaining -> {
-                            if (process.isAlive()) {
-                                return Wait.Observation.notYet("QEMU still running (guest shutting down)");
-                            }
-                            if (process.exitValue() != 0) {
-                                throw exited(process, " during the reboot", null);
-                            }
-                            return Wait.Observation.satisfied("QEMU exited with code 0");
-                        }, () -> Evidence.console(this));
-                start();
-                waitUntilReady(Timeouts.boot());
-                String newBoot = succeed("cat /proc/sys/kernel/random/boot_id").strip();
-                if (newBoot.equals(oldBoot)) {
-                    throw new MachineException(name(), "[" + name() + "] reboot did not happen: boot id still "
-                            + oldBoot, null, null);
-                }
-            } catch (RuntimeException e) {
-                throw section.failed(e);
-            }
-        }
+        Reboots.reboot(this, () -> succeed("cat /proc/sys/kernel/random/boot_id").strip(), "the boot id", () -> {
+            Process process = qemu.current();
+            withAgent("requesting a reboot", a -> {
+                a.shutdown("reboot");
+                return null;
+            });
+            closeAgent();
+            Wait.until(name(), "guest of " + name() + " goes down for reboot", "QEMU exiting with code 0 at the reset",
+                    Timeouts.SHUTDOWN, () -> { }, remaining -> {
+                        if (process.isAlive()) {
+                            return Wait.Observation.notYet("QEMU still running (guest shutting down)");
+                        }
+                        if (process.exitValue() != 0) {
+                            throw exited(process, " during the reboot", null);
+                        }
+                        return Wait.Observation.satisfied("QEMU exited with code 0");
+                    }, () -> Evidence.console(this));
+            start();
+        });
     }
 
     /** Powers the guest off through its agent (else the ACPI button) and waits for QEMU to exit; kills it on timeout. */
