@@ -39,20 +39,28 @@ public record GuestNetwork(HostNetwork host) {
     }
 
     /**
-     * Applies the identity, then checks it ({@link #verify(Machine)}).
+     * Applies the identity, then checks it as {@link #verify(Machine)} does, in one guest command.
      *
      * @param machine the running guest (its name need not match: a restored snapshot may carry another)
      * @throws NetworkException with the script's output and the guest's links and addresses when it fails
      */
     public void applyTo(Machine machine) {
-        ExecResult result = machine.execute(script(), NetTimeouts.CONFIGURE);
-        if (!result.succeeded()) {
-            throw new NetworkException("[" + machine.name() + "] could not apply the network of " + host.name()
-                    + ": the script exited " + result.exitCode()
-                    + (result.exitCode() == GuestScript.NO_INTERFACE ? " (a NIC has no interface in the guest)" : "")
-                    + output(result) + addresses(machine) + "\n--- script ---\n" + script(), null);
+        ExecResult result = machine.execute(GuestScript.applyAndVerify(host), NetTimeouts.CONFIGURE);
+        if (result.succeeded()) {
+            return;
         }
-        verify(machine);
+        int checked = result.stdout().indexOf(GuestScript.CHECKING);
+        if (checked >= 0) {
+            ExecResult check = new ExecResult(result.command(), result.exitCode(),
+                    result.stdout().substring(checked + GuestScript.CHECKING.length()).strip(), result.stderr(),
+                    result.duration());
+            throw new NetworkException("[" + machine.name() + "] the network of " + host.name()
+                    + " is not in place (exit " + result.exitCode() + "):" + output(check) + addresses(machine), null);
+        }
+        throw new NetworkException("[" + machine.name() + "] could not apply the network of " + host.name()
+                + ": the script exited " + result.exitCode()
+                + (result.exitCode() == GuestScript.NO_INTERFACE ? " (a NIC has no interface in the guest)" : "")
+                + output(result) + addresses(machine) + "\n--- script ---\n" + script(), null);
     }
 
     /**

@@ -38,8 +38,9 @@ class GuestNetworkScriptTest {
         assertTrue(script.contains("set -eu\n"), script);
         assertTrue(script.contains("ip link set dev \"$1\" address \"$2\""), script);
         assertTrue(script.contains("ip -4 addr flush dev \"$1\"; ip addr add \"$3\" dev \"$1\""), script);
-        assertTrue(script.contains("ip link set dev \"$1\" up"), script);
-        assertTrue(script.contains("hostname 'router'\necho 'router' > /etc/hostname\n"), script);
+        assertTrue(script.contains("is_up \"$1\" || ip link set dev \"$1\" up"), script);
+        assertTrue(script.contains("echo 'router' > /proc/sys/kernel/hostname\necho 'router' > /etc/hostname\n"),
+                script);
     }
 
     @Test
@@ -50,9 +51,10 @@ class GuestNetworkScriptTest {
                 + "  echo '198.18.1.11 router'\n"
                 + "  echo '198.18.2.12 db'\n"
                 + "  echo '" + GuestScript.END + "'\n"
-                + "  [ ! -f /etc/hosts ] || awk";
+                + "  skip=\n"
+                + "  [ ! -f /etc/hosts ] || while IFS= read -r line";
         assertTrue(script.contains(block), script);
-        assertTrue(script.contains("'$0 == b { skip = 1 } !skip { print } $0 == e { skip = 0 }' /etc/hosts"), script);
+        assertTrue(script.contains("done < /etc/hosts\n} > /etc/hosts.hostspec-new\n"), script);
         assertTrue(script.contains("mv -f /etc/hosts.hostspec-new /etc/hosts"), script);
         // units that need the lab network wait for this target, started once the identity is in place
         assertTrue(script.endsWith("if [ -f /etc/systemd/system/hostspec-lab-online.target ]; then systemctl start "
@@ -72,7 +74,7 @@ class GuestNetworkScriptTest {
         String check = GuestNetwork.of(router).checkScript();
         assertTrue(check.contains("check " + router.nics().get(0).mac() + " 198.18.1.11/24\n"), check);
         assertTrue(check.contains("check " + router.nics().get(1).mac() + " 198.18.2.11/24\n"), check);
-        assertTrue(check.contains("if [ \"$(hostname)\" = 'router' ]"), check);
+        assertTrue(check.contains("read -r h < /proc/sys/kernel/hostname\nif [ \"$h\" = 'router' ]"), check);
         assertTrue(check.endsWith("exit $rc\n"), check);
     }
 
