@@ -1,6 +1,4 @@
-# @unproven: on the merged tree the client's first request to app.home.lab hung in both runs (the guest agent gave
-# up on it); mvn verify leaves these scenarios out until they pass (docs/ci.md). ./hostspec run runs them.
-@vm @vm-only @homelab @acme @unproven
+@vm @vm-only @homelab @acme
 Feature: A reverse proxy with certificates from the lab's own ACME server
   nginx on "web" gets a certificate for app.home.lab from pebble on "acme" with lego and the HTTP-01 challenge, as
   NixOS' security.acme does; "client" trusts the lab's ACME server (its CA and its issuing root, fetched at boot) and

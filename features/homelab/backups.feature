@@ -12,9 +12,6 @@ Feature: Backups of the homelab apps with restic
     Then the option "services.restic.backups.wiki.paths" of "lab" is "["/var/lib/wiki"]"
     And the option "services.restic.backups.wiki.initialize" of "lab" is "true"
 
-  # @unproven: the backup unit failed on its first VM run after the sftp key fix; mvn verify leaves it out until it
-  # passes (docs/ci.md). ./hostspec run runs it.
-  @unproven
   Scenario: data written, backed up, destroyed and restored is the same
     Given the host "store" from "hosts/homelab-store"
     When the hosts are started
@@ -47,4 +44,4 @@ Feature: Backups of the homelab apps with restic
     And "h" runs "systemctl start restic-backups-docs.service || true"
     Then the unit "restic-backups-docs.service" has failed on "h"
     And the command "journalctl -u restic-backups-docs.service --no-pager" succeeds on "h"
-    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:41)"
+    And the output contains "backup path(s) /srv/docs do not exist (services.restic.backups.docs.paths, defined at features/homelab/backups.feature:38)"

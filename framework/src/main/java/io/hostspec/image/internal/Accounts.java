@@ -207,6 +207,11 @@ public final class Accounts {
                 mod.add(u.name());
                 cmds.add(mod);
             }
+            if (!u.system() && !home(u).equals(have.home())) {
+                // A normal user declared over an account the system has (Debian's own `backup', say) gets its home
+                // created, as useradd --create-home would (nothing when it exists), with NixOS' homeMode 700.
+                cmds.add(List.of("mkhomedir_helper", u.name(), "0077"));
+            }
             UserEntry before = previous == null ? null : previous.users().get(u.name());
             if (before != null && before.extraGroups() != null) {
                 for (String dropped : new TreeSet<>(before.extraGroups())) {

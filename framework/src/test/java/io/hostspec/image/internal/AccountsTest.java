@@ -78,6 +78,9 @@ class AccountsTest {
                         join(groups, name, arg(argv, "--groups"));
                     }
                 }
+                case "mkhomedir_helper" -> {
+                    // makes the home directory; the model keeps no directories
+                }
                 case "gpasswd" -> {
                     Group g = groups.get(name);
                     TreeSet<String> members = new TreeSet<>(g.members());
@@ -175,6 +178,19 @@ class AccountsTest {
                 "/var/lib/redis", "/usr/sbin/nologin", true, List.of())));
         assertEquals(List.of(List.of("usermod", "--append", "--groups", "adm", "redis")),
                 Accounts.commands(r, null, withRedis));
+    }
+
+    @Test
+    void aNormalUserDeclaredOverASystemAccountGetsItsHomeCreated() {
+        // Debian has `backup' (uid 34, home /var/backups); a host declares it as a normal user
+        State debian = BASE.plus("backup:x:34:34:backup:/var/backups:/usr/sbin/nologin\n", "backup:x:34:\n");
+        Recipe r = recipe(Map.of(), Map.of("backup", user("backup", null, "users", Set.of(), null, false)));
+        assertEquals(List.of(
+                        List.of("usermod", "--gid", "users", "--home", "/home/backup", "--shell", "/bin/bash", "backup"),
+                        List.of("mkhomedir_helper", "backup", "0077")),
+                Accounts.commands(r, null, debian));
+        State after = apply(debian, Accounts.commands(r, null, debian));
+        assertEquals(List.of(), Accounts.commands(r, null, after), "nothing more to do once it is done");
     }
 
     @Test
