@@ -66,6 +66,15 @@ public record Recipe(
      */
     public static final int IMAGE_LAYOUT = 3;
 
+    /**
+     * The accounts Debian's base-passwd creates. A normal user declared with one of these names amends that account
+     * instead of adding one; since the image builder creates its home then, such images carry a mark in their hash
+     * ({@link #imageContent()}), so that images built before that change are not reused, while no other image is
+     * rebuilt.
+     */
+    static final Set<String> DEBIAN_ACCOUNTS = Set.of("daemon", "bin", "sys", "sync", "games", "man", "lp", "mail",
+            "news", "uucp", "proxy", "www-data", "backup", "list", "irc", "_apt", "nobody");
+
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
@@ -231,6 +240,9 @@ public record Recipe(
     private Map<String, Object> imageContent() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layout", IMAGE_LAYOUT);
+        if (users.values().stream().anyMatch(u -> !u.system() && DEBIAN_ACCOUNTS.contains(u.name()))) {
+            m.put("debianAccountHomes", 1);
+        }
         m.put("hostName", hostName);
         m.put("packages", packages);
         m.put("files", files);
