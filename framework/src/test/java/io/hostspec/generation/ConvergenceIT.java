@@ -10,6 +10,7 @@ import io.hostspec.machine.Lab;
 import io.hostspec.machine.Machine;
 import io.hostspec.machine.MachineSpec;
 import io.hostspec.machine.Timeouts;
+import io.hostspec.module.Provenance;
 import io.hostspec.realize.Recipe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,10 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * guest ({@link Manifest}: files with modes, owners and hashes, accounts with ids, units enabled and active, the loaded
  * ruleset, sysctls) equals that of a fresh boot of B. A difference fails with the diff.
  *
- * <p>The pairs: the configurations {@code features/core/switch.feature} switches between without changing packages,
- * and generated pairs that change what a switch applies besides units (a gid, a uid, memberships, a shell, the
- * firewall, sysctls). Package changes (the {@code jq} scenario) and {@code features/nixoa/rollback.feature} need base
- * layers of their own (a bootstrap each, minutes under TCG) and are covered by those features' own assertions.
+ * <p>The pairs: the configurations {@code features/core/switch.feature} switches between (units, and a package with
+ * the {@code jq} scenario), {@code features/nixoa/rollback.feature}'s appliance and its opened port, and generated
+ * pairs that change what a switch applies besides units (a gid, a uid, memberships, a shell, the firewall, sysctls).
+ * The rollback half of the property is tested too: {@code A -> switch -> B -> roll back} equals a fresh boot of A.
  * One lab serves every pair; the first boot of an image takes its warm snapshot, later ones restore it.
  */
 class ConvergenceIT {
@@ -64,6 +65,27 @@ class ConvergenceIT {
             [systemd.services.fresh]
             wantedBy = ["multi-user.target"]
             script = "exec sleep infinity"
+            """;
+
+    /** The jq scenario of features/core/switch.feature: a package and a unit that uses it. */
+    private static final String SWITCH_FEATURE_JQ = """
+            "environment.systemPackages" = ["jq"]
+
+            [systemd.services.uses-jq]
+            wantedBy = ["multi-user.target"]
+            script = "echo '{\\"gen\\":2}' | jq -e .gen > /run/uses-jq.out; exec sleep infinity"
+            """;
+
+    /** The Background of features/nixoa/rollback.feature, on top of hosts/xoa. */
+    private static final String ROLLBACK_FEATURE_PROBE = """
+            [systemd.services.probe]
+            wantedBy = ["multi-user.target"]
+            script = "exec nc -lk 8080"
+            """;
+
+    /** Its switch. */
+    private static final String ROLLBACK_FEATURE_NEXT = """
+            "networking.firewall.allowedTCPPorts" = [8080]
             """;
 
     /** Accounts, a ruleset and sysctls; its pair changes each of them. */
@@ -108,7 +130,7 @@ class ConvergenceIT {
      * A named pair of configurations: {@code a} is what the host boots; {@code b} is either a whole configuration or,
      * when {@code onTop}, a module added on top of {@code a} (as the switch step does).
      */
-    record Pair(String name, String a, String b, boolean onTop) {
+    record Pair(String name, String host, String a, String b, boolean onTop) {
         @Override
         public String toString() {
             return name;
@@ -117,30 +139,74 @@ class ConvergenceIT {
 
     static Stream<Pair> pairs() {
         return Stream.of(
-                new Pair("switch.feature: units started, restarted, reloaded, stopped", SWITCH_FEATURE_BACKGROUND,
-                        SWITCH_FEATURE_NEXT, true),
-                new Pair("generated: gid, uid, memberships, shell, firewall, sysctls", ACCOUNTS_A, ACCOUNTS_B,
+                new Pair("switch.feature: units started, restarted, reloaded, stopped", null,
+                        SWITCH_FEATURE_BACKGROUND, SWITCH_FEATURE_NEXT, true),
+                new Pair("switch.feature: a package added (jq)", null, SWITCH_FEATURE_BACKGROUND, SWITCH_FEATURE_JQ,
+                        true),
+                new Pair("rollback.feature: the appliance opens a port", "hosts/xoa", ROLLBACK_FEATURE_PROBE,
+                        ROLLBACK_FEATURE_NEXT, true),
+                new Pair("generated: gid, uid, memberships, shell, firewall, sysctls", null, ACCOUNTS_A, ACCOUNTS_B,
                         false));
+    }
+
+    /** The pairs whose switch is also rolled back (the features roll these back). */
+    static Stream<Pair> rolledBack() {
+        return pairs().filter(p -> p.name().contains("jq") || p.name().startsWith("rollback.feature"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void aSwitchedHostEqualsAFreshBootOfItsNewGeneration(Pair pair) {
-        HostSpec specA = HostSpec.named("h").withText(pair.a(), "ConvergenceIT(a)", 0);
-        EvaluatedHost a = hosts.evaluate(specA);
-        EvaluatedHost b = hosts.evaluate((pair.onTop() ? specA : HostSpec.named("h"))
-                .withText(pair.b(), "ConvergenceIT(b)", 0));
-        int n = (int) pairs().takeWhile(p -> !p.equals(pair)).count();
+        EvaluatedHost a = hosts.evaluate(specA(pair));
+        EvaluatedHost b = hosts.evaluate(specB(pair));
+        int n = index(pair);
         Machine switched = boot("switched" + n, a.recipe());
         Machine fresh = boot("fresh" + n, b.recipe());
         GenerationHistory.bootedWith(switched, a, images).switchTo(b);
-        Manifest.Scope scope = Manifest.Scope.of(a.recipe(), b.recipe());
-        List<String> diff = Manifest.of(switched, scope).diff(Manifest.of(fresh, scope));
-        assertEquals(List.of(), diff, pair + ": the switched host (-) differs from a fresh boot of its new "
-                + "generation (+):\n" + String.join("\n", diff));
+        assertSameManifest(pair, switched, fresh, a, b, "its new generation");
     }
 
-    // Every host is named "h" (the name is part of the image: /etc/hostname), so both sides differ only in history.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rolledBack")
+    void aRolledBackHostEqualsAFreshBootOfItsFirstGeneration(Pair pair) {
+        EvaluatedHost a = hosts.evaluate(specA(pair));
+        EvaluatedHost b = hosts.evaluate(specB(pair));
+        int n = index(pair);
+        Machine rolledBack = boot("rolledback" + n, a.recipe());
+        Machine fresh = boot("freshA" + n, a.recipe());
+        GenerationHistory history = GenerationHistory.bootedWith(rolledBack, a, images);
+        history.switchTo(b);
+        history.rollBack();
+        assertSameManifest(pair, rolledBack, fresh, a, b, "its first generation");
+    }
+
+    private static void assertSameManifest(Pair pair, Machine changed, Machine fresh, EvaluatedHost a,
+                                           EvaluatedHost b, String what) {
+        Manifest.Scope scope = Manifest.Scope.of(a.recipe(), b.recipe());
+        List<String> diff = Manifest.of(changed, scope).diff(Manifest.of(fresh, scope));
+        assertEquals(List.of(), diff, pair + ": the changed host (-) differs from a fresh boot of " + what
+                + " (+):\n" + String.join("\n", diff));
+    }
+
+    private static HostSpec specA(Pair pair) {
+        return base(pair).withText(pair.a(), "ConvergenceIT(a)", 0);
+    }
+
+    private static HostSpec specB(Pair pair) {
+        return (pair.onTop() ? specA(pair) : base(pair)).withText(pair.b(), "ConvergenceIT(b)", 0);
+    }
+
+    private static HostSpec base(Pair pair) {
+        return pair.host() == null ? HostSpec.named("h")
+                : HostSpec.named("xoa").withModule(pair.host(), new Provenance("ConvergenceIT", 0));
+    }
+
+    private static int index(Pair pair) {
+        return (int) pairs().takeWhile(p -> !p.equals(pair)).count();
+    }
+
+    // Both sides of a pair have the same host name (it is part of the image: /etc/hostname), so they differ only in
+    // history.
 
     private static Machine boot(String name, Recipe recipe) {
         Machine machine = lab.add(MachineSpec.of(name, images.build(recipe))
