@@ -173,7 +173,7 @@ class ConvergenceIT {
         EvaluatedHost b = hosts.evaluate(specB(pair));
         int n = index(pair);
         Machine rolledBack = boot("rolledback" + n, a.recipe());
-        Machine fresh = boot("freshA" + n, a.recipe());
+        Machine fresh = boot("fresh-a" + n, a.recipe());
         GenerationHistory history = GenerationHistory.bootedWith(rolledBack, a, images);
         history.switchTo(b);
         history.rollBack();
