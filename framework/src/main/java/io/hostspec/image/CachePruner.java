@@ -47,7 +47,7 @@ public final class CachePruner {
     public List<Entry> entries() {
         List<Entry> all = new ArrayList<>();
         for (String kind : List.of("image", "base")) {
-            Path dir = cache.root().resolve(kind.equals("image") ? "images" : "base");
+            Path dir = folder(kind);
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -95,8 +95,11 @@ public final class CachePruner {
     }
 
     private AtomicEntryStore store(String kind) {
-        Path dir = cache.root().resolve(kind.equals("image") ? "images" : "base");
-        return new AtomicEntryStore(dir, kind.equals("image") ? "image" : "base layer");
+        return new AtomicEntryStore(folder(kind), kind.equals("image") ? "image" : "base layer");
+    }
+
+    private Path folder(String kind) {
+        return cache.root().resolve(kind.equals("image") ? "images" : "base");
     }
 
     /** Bytes a tree takes on disk, by {@code du} (sparse disks and snapshot RAM files count for what they hold). */

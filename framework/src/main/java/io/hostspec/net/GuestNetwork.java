@@ -54,8 +54,7 @@ public record GuestNetwork(HostNetwork host) {
             ExecResult check = new ExecResult(result.command(), result.exitCode(),
                     result.stdout().substring(checked + GuestScript.CHECKING.length()).strip(), result.stderr(),
                     result.duration());
-            throw new NetworkException("[" + machine.name() + "] the network of " + host.name()
-                    + " is not in place (exit " + result.exitCode() + "):" + output(check) + addresses(machine), null);
+            throw notInPlace(machine, check);
         }
         throw new NetworkException("[" + machine.name() + "] could not apply the network of " + host.name()
                 + ": the script exited " + result.exitCode()
@@ -74,10 +73,14 @@ public record GuestNetwork(HostNetwork host) {
     public String verify(Machine machine) {
         ExecResult result = machine.execute(checkScript(), NetTimeouts.CONFIGURE);
         if (!result.succeeded()) {
-            throw new NetworkException("[" + machine.name() + "] the network of " + host.name()
-                    + " is not in place (exit " + result.exitCode() + "):" + output(result) + addresses(machine), null);
+            throw notInPlace(machine, result);
         }
         return result.stdout();
+    }
+
+    private NetworkException notInPlace(Machine machine, ExecResult check) {
+        return new NetworkException("[" + machine.name() + "] the network of " + host.name()
+                + " is not in place (exit " + check.exitCode() + "):" + output(check) + addresses(machine), null);
     }
 
     static String output(ExecResult result) {
