@@ -107,7 +107,8 @@ public final class Evidence {
 
     /**
      * What a report keeps of a machine, by attachment name: its console and, when {@code failed} and it still runs,
-     * {@code systemctl --failed} and the journal of each failed unit. Never throws.
+     * {@code systemctl --failed}, the units still starting ({@code systemctl list-jobs}: a wait that timed out is often
+     * waiting for one of them) and the journal of each failed or still activating unit. Never throws.
      *
      * @param m      the machine
      * @param failed whether the scenario failed
@@ -125,8 +126,13 @@ public final class Evidence {
             try {
                 out.put(prefix + "systemctl --failed", m.execute("systemctl --failed --no-pager --full 2>&1",
                         Timeouts.PROTOCOL_CALL).stdout());
-                String units = m.execute("systemctl --failed --no-legend --plain 2>/dev/null | cut -d' ' -f1",
-                        Timeouts.PROTOCOL_CALL).stdout();
+                String jobs = m.execute("systemctl list-jobs --no-pager --full 2>&1", Timeouts.PROTOCOL_CALL)
+                        .stdout();
+                if (!jobs.strip().startsWith("No jobs")) {
+                    out.put(prefix + "systemctl list-jobs", jobs);
+                }
+                String units = m.execute("systemctl list-units --state=failed,activating --no-legend --plain"
+                        + " 2>/dev/null | cut -d' ' -f1", Timeouts.PROTOCOL_CALL).stdout();
                 for (String unit : units.strip().split("\\s+")) {
                     if (!unit.isBlank()) {
                         out.put(prefix + "journal of " + unit, m.execute("journalctl --no-pager -n "
