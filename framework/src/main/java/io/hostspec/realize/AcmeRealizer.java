@@ -27,6 +27,12 @@ final class AcmeRealizer implements Realizer {
     private static final String A = AcmeCerts.A;
     /** Attempts (one a second) to reach the ACME directory before lego runs: counted, not timed (clock jumps). */
     static final int SERVER_ATTEMPTS = 30;
+    /**
+     * Runs of lego before the unit gives up. Under TCG an ACME server restored a moment ago can take longer than
+     * lego's fixed 30 s wait for a response (seen on a fresh machine while another guest booted beside it); the
+     * next order usually succeeds within seconds.
+     */
+    static final int LEGO_RUNS = 3;
 
     @Override
     public List<OptionDecl> options() {
@@ -211,11 +217,21 @@ final class AcmeRealizer implements Realizer {
                 cd /var/lib/acme/.lego/%1$s
                 set -- --accept-tos --path . --email %5$s --server "$server" --key-type %6$s \\
                   --http --http.webroot %4$s%7$s
-                if [ -s certificates/%8$s.crt ] && [ "$(cat domains 2>/dev/null)" = %9$s ]; then
-                  lego "$@" renew --no-random-sleep --days %10$d
-                else
-                  lego "$@" run
-                fi
+                run=1
+                while :; do
+                  if [ -s certificates/%8$s.crt ] && [ "$(cat domains 2>/dev/null)" = %9$s ]; then
+                    lego "$@" renew --no-random-sleep --days %10$d && break
+                  else
+                    lego "$@" run && break
+                  fi
+                  if [ "$run" -ge %14$d ]; then
+                    echo "acme-%1$s: lego failed %14$d times; no certificate issued" >&2
+                    exit 1
+                  fi
+                  echo "acme-%1$s: lego failed (run $run of %14$d); trying again in 5 s" >&2
+                  run=$((run + 1))
+                  sleep 5
+                done
                 echo %9$s > domains
                 d=%11$s
                 mkdir -p "$d"
@@ -240,7 +256,7 @@ final class AcmeRealizer implements Realizer {
                 fi
                 """.formatted(cert.name(), quote(server), SERVER_ATTEMPTS, quote(cert.webroot()), quote(cert.email()),
                 quote(cert.keyType()), domains, file, quote(String.join(" ", cert.domains())), cert.validMinDays(),
-                cert.dir(), quote(cert.group()), reload), from);
+                cert.dir(), quote(cert.group()), reload, LEGO_RUNS), from);
         List<String> after = new ArrayList<>(List.of(LabOnline.TARGET, "acme-selfsigned-" + cert.name()
                 + ".service", PkiRealizer.UNIT, PkiRealizer.FETCH_UNIT));
         after.addAll(cert.reloadServices());

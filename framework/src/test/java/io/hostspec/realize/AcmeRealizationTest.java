@@ -43,7 +43,7 @@ class AcmeRealizationTest {
     }
 
     @Test
-    void enableAcmeMakesTheNixosUnitsAndServesTheirFiles() throws IOException {
+    void enableAcmeMakesTheNixosUnitsAndServesTheirFiles() throws IOException, InterruptedException {
         Recipe r = realize(WEB);
         assertTrue(r.packages().contains("lego"), r.packages().toString());
         assertTrue(r.units().containsKey("acme-app.home.lab.service"));
@@ -63,6 +63,9 @@ class AcmeRealizationTest {
         assertTrue(script.contains("renew --no-random-sleep --days 30"), script);
         assertTrue(script.contains("chgrp 'www-data'"), script);
         assertTrue(script.contains("systemctl --no-block try-reload-or-restart nginx.service"), script);
+        assertTrue(script.contains("lego \"$@\" run && break"), script);
+        assertTrue(script.contains("lego failed 3 times; no certificate issued"), script);
+        assertEquals(0, syntaxCheck(script, root), "sh -n of\n" + script);
         Recipe.UnitEntry acme = r.units().get("acme-app.home.lab.service");
         assertEquals(List.of(LabOnline.TARGET), List.copyOf(acme.wantedBy()), "it needs the lab network");
         assertTrue(acme.content().contains("After=" + LabOnline.TARGET + " acme-selfsigned-app.home.lab.service"),
@@ -156,5 +159,13 @@ class AcmeRealizationTest {
     void useAcmeHostNeedsADeclaredCertificate() {
         String m = rejected(WEB.replace("enableACME = true", "useACMEHost = \"wild\""));
         assertTrue(m.contains("which is not declared"), m);
+    }
+
+    /** Exit code of {@code sh -n} (parse only) on the script. */
+    private static int syntaxCheck(String script, Path dir) throws IOException, InterruptedException {
+        Path file = dir.resolve("check.sh");
+        java.nio.file.Files.writeString(file, script);
+        Process p = new ProcessBuilder("sh", "-n", file.toString()).inheritIO().start();
+        return p.waitFor();
     }
 }
