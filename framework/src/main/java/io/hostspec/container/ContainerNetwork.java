@@ -136,6 +136,34 @@ public final class ContainerNetwork implements AutoCloseable {
         }).toList();
     }
 
+    /**
+     * The entries a host's own {@code /etc/hosts} adds (its {@code networking.hosts}, its FQDN), as Docker extra hosts.
+     * Docker bind-mounts an {@code /etc/hosts} of its own over the image's, so without them a name the host gives
+     * itself (a homelab app's {@code wiki.home.lab} on 127.0.0.1) would resolve on a VM and not in a container.
+     * Docker writes localhost and the IPv6 names itself; those lines are left out.
+     *
+     * @param etcHosts the image's {@code /etc/hosts}, as the recipe writes it; null means none
+     * @return {@code NAME:ADDRESS} entries, one per name, in file order
+     */
+    public static List<String> ownEntries(String etcHosts) {
+        if (etcHosts == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : etcHosts.lines().toList()) {
+            String[] words = line.replaceFirst("#.*", "").strip().split("\\s+");
+            if (words.length < 2 || words[0].contains(":")) {
+                continue; // blank, or IPv6 (Docker's own ::1 and ff02:: lines)
+            }
+            for (int i = 1; i < words.length; i++) {
+                if (!words[i].equals("localhost")) {
+                    out.add(words[i] + ":" + words[0]);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Removes the networks in reverse order; a failing removal does not stop the others. Idempotent. */
     @Override
     public void close() {

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * Where this JVM's log goes: every SLF4J record of hostspec and its libraries ends here (the framework ships its own
- * SLF4J backend). The full log (DEBUG and above) goes to a file: the run's {@code <report-dir>/hostspec.log}, or the
- * file named by {@value #FILE_PROPERTY} (how {@code mvn verify} keeps it under {@code target/}). The console gets
+ * SLF4J backend). The full log (DEBUG and above of hostspec's own loggers, INFO and above of its libraries) goes to
+ * a file: the run's {@code <report-dir>/hostspec.log}, or the file named by {@value #FILE_PROPERTY} (how
+ * {@code mvn verify} keeps it under {@code target/}). The console gets
  * warnings and errors, and everything from INFO up when {@linkplain #verbose verbose} or when no file is open (a
  * command that writes no report keeps today's output).
  *

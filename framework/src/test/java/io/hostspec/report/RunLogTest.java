@@ -32,6 +32,9 @@ class RunLogTest {
             LOG.info("[xoa] boot ... {}", "19.8 s");
             LOG.warn("[xoa] cannot make the snapshot's RAM file sparse", new IllegalStateException("no fallocate"));
             LOG.trace("never");
+            Logger library = LoggerFactory.getLogger("com.github.dockerjava.zerodep.shaded.org.apache.hc.client5.http.wire");
+            library.debug("http-outgoing-0 >> GET /_ping");
+            library.info("a library's info");
         }
         String log = Files.readString(file);
         assertTrue(log.contains("DEBUG [main] RunLogTest - [xoa] qcow2: qemu-img convert root.ext4"), log);
@@ -39,6 +42,8 @@ class RunLogTest {
         assertTrue(log.contains("WARN  [main] RunLogTest - [xoa] cannot make the snapshot's RAM file sparse"), log);
         assertTrue(log.contains("java.lang.IllegalStateException: no fallocate"), "the stack trace: " + log);
         assertFalse(log.contains("never"), log);
+        assertFalse(log.contains("_ping"), "a library's DEBUG is left out: " + log);
+        assertTrue(log.contains("INFO  [main] wire - a library's info"), log);
         assertEquals(1, console.size(), console.toString());
         assertEquals(RunLog.Level.WARN, console.get(0).level());
     }

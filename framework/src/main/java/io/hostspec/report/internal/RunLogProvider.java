@@ -58,8 +58,13 @@ public final class RunLogProvider implements SLF4JServiceProvider {
 
         private static final long serialVersionUID = 1L;
 
+        // Libraries log from INFO up: docker-java's HTTP "wire" logger alone wrote 75,000 DEBUG lines in one
+        // container run, burying hostspec's own lines.
+        private final boolean own;
+
         RunLogLogger(String name) {
             this.name = name;
+            this.own = name.startsWith("io.hostspec.");
         }
 
         @Override
@@ -69,7 +74,7 @@ public final class RunLogProvider implements SLF4JServiceProvider {
 
         @Override
         public boolean isDebugEnabled() {
-            return RunLog.enabled(RunLog.Level.DEBUG);
+            return own && RunLog.enabled(RunLog.Level.DEBUG);
         }
 
         @Override
@@ -96,7 +101,7 @@ public final class RunLogProvider implements SLF4JServiceProvider {
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                    Throwable throwable) {
             RunLog.Level mine = RunLog.Level.valueOf(level.name());
-            if (!RunLog.enabled(mine)) {
+            if (!RunLog.enabled(mine) || (!own && mine.compareTo(RunLog.Level.INFO) < 0)) {
                 return;
             }
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);
