@@ -28,7 +28,8 @@ Feature: The load balancer template spreads requests over the web servers
     When "web1" runs "systemctl stop nginx.service"
     Then the command "echo 'show stat' | nc -N -U /run/haproxy/admin.sock | grep '^web,web1,' | cut -d, -f18 | grep -x 'DOWN'" eventually succeeds on "lb"
     When "lb" runs "echo 'show stat' | nc -N -U /run/haproxy/admin.sock | grep '^web,web2,' | cut -d, -f18"
-    Then the output is "UP"
+    # "UP" or "UP 1/2" (one check of web2 missed its 2 s timeout under load; seen on the container backend)
+    Then the output contains "UP"
     When "client" runs "for i in 1 2 3 4; do curl -fsS http://lb/ || exit 1; done"
     Then the output contains "served by web2: Hello from PostgreSQL"
     And the command "for i in 1 2 3 4; do curl -fsS http://lb/; done | grep -c 'served by web1' | grep -x 0" succeeds on "client"
