@@ -1,4 +1,4 @@
-@vm @vm-only @homelab @acme
+@vm @homelab @acme
 Feature: A reverse proxy with certificates from the lab's own ACME server
   nginx on "web" gets a certificate for app.home.lab from pebble on "acme" with lego and the HTTP-01 challenge, as
   NixOS' security.acme does; "client" trusts the lab's ACME server (its CA and its issuing root, fetched at boot) and

@@ -15,6 +15,7 @@ import io.hostspec.machine.MachineException;
 import io.hostspec.machine.Reboots;
 import io.hostspec.machine.Shell;
 import io.hostspec.machine.Timeouts;
+import io.hostspec.realize.LabOnline;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -133,6 +134,9 @@ public final class ContainerMachine implements Machine {
         // Docker routes an internal network's gateway as the default (and drops what goes there): no route at all,
         // as on a VM's LAN, so the kernel refuses traffic to the outside before a packet leaves.
         succeed("ip -4 route show default | grep -q . && ip -4 route del default; true");
+        // The container has its address from the start: what waits for the lab's network (ACME, the lab CA) may go.
+        succeed("if [ -f /etc/systemd/system/" + LabOnline.TARGET + " ]; then systemctl start --no-block "
+                + LabOnline.TARGET + "; fi");
         ready = true;
     }
 
