@@ -127,13 +127,21 @@ public final class ContainerNetwork implements AutoCloseable {
 
     /**
      * @param host a host of the plan
-     * @return its {@code /etc/hosts} entries as Docker extra hosts ({@code NAME:ADDRESS})
+     * @return its {@code /etc/hosts} entries as Docker extra hosts ({@code NAME:ADDRESS}, one per name)
      */
     public List<String> extraHosts(String host) {
-        return plan.host(host).hostsLines().stream().map(line -> {
-            String[] parts = line.split(" ", 2);
-            return parts[1] + ":" + parts[0];
-        }).toList();
+        return entries(plan.host(host).hostsLines());
+    }
+
+    /**
+     * @param host         a host of the plan
+     * @param ownEtcHosts  the host image's own {@code /etc/hosts}; null means none
+     * @return the plan's entries for the host, then those of {@link #ownEntries(String)}
+     */
+    public List<String> extraHosts(String host, String ownEtcHosts) {
+        List<String> out = new ArrayList<>(extraHosts(host));
+        out.addAll(ownEntries(ownEtcHosts));
+        return List.copyOf(out);
     }
 
     /**
@@ -146,14 +154,17 @@ public final class ContainerNetwork implements AutoCloseable {
      * @return {@code NAME:ADDRESS} entries, one per name, in file order
      */
     public static List<String> ownEntries(String etcHosts) {
-        if (etcHosts == null) {
-            return List.of();
-        }
+        return etcHosts == null ? List.of() : entries(etcHosts.lines().toList());
+    }
+
+    // /etc/hosts lines as Docker extra hosts, one NAME:ADDRESS per name. Comments, blank lines, IPv6 lines (Docker
+    // writes its ::1 and ff02:: lines itself) and localhost are left out.
+    private static List<String> entries(List<String> lines) {
         List<String> out = new ArrayList<>();
-        for (String line : etcHosts.lines().toList()) {
+        for (String line : lines) {
             String[] words = line.replaceFirst("#.*", "").strip().split("\\s+");
             if (words.length < 2 || words[0].contains(":")) {
-                continue; // blank, or IPv6 (Docker's own ::1 and ff02:: lines)
+                continue;
             }
             for (int i = 1; i < words.length; i++) {
                 if (!words[i].equals("localhost")) {

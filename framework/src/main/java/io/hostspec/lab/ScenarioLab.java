@@ -256,10 +256,9 @@ public final class ScenarioLab implements AutoCloseable {
         ContainerEngine engine = ContainerEngine.get();
         String image = ContainerImages.ensure(engine, name, image(name, recipe));
         ContainerNetwork net = containerNetwork();
-        List<String> hosts = new ArrayList<>(net.extraHosts(name));
         Recipe.FileEntry etcHosts = recipe.files().get("/etc/hosts");
-        hosts.addAll(ContainerNetwork.ownEntries(etcHosts == null ? null : etcHosts.content()));
-        return new ContainerMachine(engine, new ContainerMachine.Spec(name, image, net.endpoints(name), hosts));
+        return new ContainerMachine(engine, new ContainerMachine.Spec(name, image, net.endpoints(name),
+                net.extraHosts(name, etcHosts == null ? null : etcHosts.content())));
     }
 
     private synchronized VirtualNetwork network() {
