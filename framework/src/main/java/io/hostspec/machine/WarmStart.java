@@ -37,8 +37,10 @@ final class WarmStart {
 
     /** The kernel command line for an accelerator: every snapshot's hardware key includes it. */
     static String kernelCmdline(MachineSpec spec, String accel) {
+        // tsc=reliable: under TCG the clocksource watchdog found the TSC "unstable" 2 s into every boot (the
+        // emulated reference timers lag behind), and the guest fell back to a clocksource read through I/O ports
         String clock = accel.equals("tcg") ? HostClock.tscKhz().stream()
-                .mapToObj(khz -> "tsc_early_khz=" + khz + " ").findFirst().orElse("") : "";
+                .mapToObj(khz -> "tsc_early_khz=" + khz + " tsc=reliable ").findFirst().orElse("") : "";
         // init_on_free zeroes freed pages: after the page cache is dropped before a snapshot, most guest RAM is zero,
         // which migration sends as a flag, so the state file and every restore shrink.
         return ("root=/dev/vda rw console=ttyS0 init_on_free=1 " + QemuCommand.BOOT_OPTIONS + " " + clock

@@ -62,9 +62,9 @@ public record Recipe(
     /**
      * The version of what every image holds beyond the recipe (hostspec's own guest parts, written by the image
      * builder). Part of {@link #imageHash()}: bumping it rebuilds every image and retakes every warm snapshot.
-     * 3: every image carries the record of its generation 1.
+     * 3: every image carries the record of its generation 1. 4: the module blacklist of {@code GuestBoot}.
      */
-    public static final int IMAGE_LAYOUT = 3;
+    public static final int IMAGE_LAYOUT = 4;
 
     /**
      * The accounts Debian's base-passwd creates. A normal user declared with one of these names amends that account
