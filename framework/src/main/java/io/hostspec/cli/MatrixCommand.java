@@ -1,6 +1,7 @@
 package io.hostspec.cli;
 
 import io.hostspec.host.Project;
+import io.hostspec.machine.Backend;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -51,6 +52,11 @@ final class MatrixCommand implements Callable<Integer> {
             + "estimate by.")
     Path durations;
 
+    @Option(names = "--backends", paramLabel = "LIST", split = ",", description = "Also by backend: vm, container "
+            + "or vm,container; each entry gets `backend` (run --backend), container entries leave out @vm-only and "
+            + "@eval scenarios (their `tags` say so).")
+    List<String> backends;
+
     @Mixin
     ProjectOptions projectOptions;
 
@@ -71,29 +77,58 @@ final class MatrixCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--shards " + shards + " needs --by host,shard (or --by shard)");
         }
         Project project = projectOptions.project();
-        Map<String, String> params = new LinkedHashMap<>();
-        if (tags != null) {
-            params.put(Scenarios.TAGS_PARAMETER, tags);
-        }
+        List<Backend> legs = backends == null ? List.of() : backends.stream().map(Backend::of).distinct().toList();
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestExecutionListenerAutoRegistration(false).build());
+        Map<String, Long> byKey = Shards.durations(durations != null ? durations
+                : project.root().resolve("reports/out/summary.json"), project.root());
+        List<Map<String, Object>> include = new ArrayList<>();
+        if (legs.isEmpty()) {
+            include.addAll(entries(launcher, project, tags, byKey, kinds));
+        }
+        for (Backend leg : legs) {
+            String legTags = tagsOf(tags, leg);
+            for (Map<String, Object> entry : entries(launcher, project, legTags, byKey, kinds)) {
+                entry.put("backend", leg.word());
+                include.add(entry);
+            }
+        }
+        spec.commandLine().getOut().println(Json.write(Map.of("include", include)));
+        return 0;
+    }
+
+    /**
+     * The tag expression of a backend's entries: a container leg leaves out what only a VM can run ({@code @vm-only})
+     * and what boots nothing ({@code @eval}, run once in the VM leg).
+     */
+    static String tagsOf(String tags, Backend backend) {
+        if (backend != Backend.CONTAINER) {
+            return tags;
+        }
+        String leaveOut = "not @vm-only and not @eval";
+        return tags == null || tags.isBlank() ? leaveOut : "(" + tags + ") and " + leaveOut;
+    }
+
+    private List<Map<String, Object>> entries(Launcher launcher, Project project, String tagExpression,
+                                              Map<String, Long> byKey, Set<String> kinds) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (tagExpression != null) {
+            params.put(Scenarios.TAGS_PARAMETER, tagExpression);
+        }
         LauncherDiscoveryRequest all = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectDirectory(project.features().toFile()))
                 .configurationParameters(params).build();
         List<Scenarios.Scenario> scenarios = Scenarios.discover(launcher, all);
-        Map<String, Long> byKey = Shards.durations(durations != null ? durations
-                : project.root().resolve("reports/out/summary.json"), project.root());
         Map<String, Long> ms = new HashMap<>();
         scenarios.stream().filter(s -> byKey.containsKey(s.key())).forEach(s -> ms.put(s.id(), byKey.get(s.key())));
         Estimate estimate = new Estimate(ms);
-
         List<Map<String, Object>> include = new ArrayList<>();
-        if (byHost) {
+        if (kinds.contains("host")) {
             for (HostJobs.Job job : HostJobs.byHost(scenarios).values()) {
                 int n = kinds.contains("shard") ? shards : 1;
                 for (int k = 1; k <= n; k++) {
                     List<Scenarios.Scenario> picked = pick(job.scenarios(), new Shards.Shard(k, n), ms);
-                    Map<String, Object> entry = entry(picked, estimate);
+                    Map<String, Object> entry = entry(picked, estimate, tagExpression);
                     entry.put("host", job.host());
                     if (kinds.contains("shard")) {
                         entry.put("shard", k + "/" + n);
@@ -106,15 +141,14 @@ final class MatrixCommand implements Callable<Integer> {
         } else {
             for (int k = 1; k <= shards; k++) {
                 List<Scenarios.Scenario> picked = pick(scenarios, new Shards.Shard(k, shards), ms);
-                Map<String, Object> entry = entry(picked, estimate);
+                Map<String, Object> entry = entry(picked, estimate, tagExpression);
                 entry.put("shard", k + "/" + shards);
                 if (!picked.isEmpty() || shards == 1) {
                     include.add(entry);
                 }
             }
         }
-        spec.commandLine().getOut().println(Json.write(Map.of("include", include)));
-        return 0;
+        return include;
     }
 
     private static List<Scenarios.Scenario> pick(List<Scenarios.Scenario> from, Shards.Shard shard,
@@ -123,11 +157,12 @@ final class MatrixCommand implements Callable<Integer> {
         return from.stream().filter(s -> ids.contains(s.id())).toList();
     }
 
-    private Map<String, Object> entry(List<Scenarios.Scenario> picked, Estimate estimate) {
+    private static Map<String, Object> entry(List<Scenarios.Scenario> picked, Estimate estimate,
+                                             String tagExpression) {
         TreeSet<String> hosts = new TreeSet<>();
         picked.forEach(s -> hosts.addAll(s.hosts()));
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("tags", tags == null ? "" : tags);
+        entry.put("tags", tagExpression == null ? "" : tagExpression);
         entry.put("scenarios", picked.size());
         entry.put("hosts", List.copyOf(hosts));
         entry.put("estimateSeconds", estimate.seconds(picked));

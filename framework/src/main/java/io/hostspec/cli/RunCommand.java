@@ -1,5 +1,6 @@
 package io.hostspec.cli;
 
+import io.hostspec.container.ContainerEngine;
 import io.hostspec.machine.Backend;
 import io.hostspec.host.Project;
 import io.hostspec.image.HostTools;
@@ -104,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         }
         // glue and plugins come from the scenarios' junit-platform.properties, as under mvn verify
         Map<String, String> params = new LinkedHashMap<>();
-        if (tags != null) {
+        if (tags != null && !tags.isBlank()) { // blank: no filter, as a matrix entry's empty `tags` means
             params.put("cucumber.filter.tags", tags);
         }
         if (jobs != null) {
@@ -130,8 +131,11 @@ final class RunCommand implements Callable<Integer> {
                     Shards.durations(previous, project.root()));
         }
         TestPlan plan = FeatureErrors.discover(launcher, discovery);
-        if (RunRequirements.needsMachines(plan)) {
+        if (RunRequirements.needsMachines(plan) && !RunRequirements.dryRun(params)) {
             HostTools.ensureVmBackend(); // before any scenario starts a LAN, QEMU or an image build
+            if (Backend.forRun() == Backend.CONTAINER) {
+                ContainerEngine.get(); // a container run without an engine stops here, saying how to get one
+            }
         }
         RunSummary summary = new RunSummary(reports);
         // SIGINT/SIGTERM: the scenarios that finished are still reported (machines are killed by their own hook)

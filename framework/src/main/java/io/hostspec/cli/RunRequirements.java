@@ -20,6 +20,14 @@ final class RunRequirements {
     private RunRequirements() {
     }
 
+    /** The Cucumber setting of a dry run: steps are matched, none runs, so nothing boots. */
+    static final String DRY_RUN = "cucumber.execution.dry-run";
+
+    /** Whether the run is a Cucumber dry run, by its configuration parameters or a system property. */
+    static boolean dryRun(java.util.Map<String, String> params) {
+        return Boolean.parseBoolean(params.getOrDefault(DRY_RUN, System.getProperty(DRY_RUN, "false")));
+    }
+
     /**
      * @param plan the discovered plan of a run
      * @return whether any test of the plan is not tagged {@link #EVAL_ONLY}

@@ -146,14 +146,28 @@ public final class ScenarioLab implements AutoCloseable {
      * @throws IllegalStateException               the engine's error, under CI
      */
     public void assumeContainerEngine() {
+        assumeContainerEngine("tagged @container");
+    }
+
+    /**
+     * The same for every scenario that starts machines when the run's backend ({@link Backend#forRun()}) is the
+     * container backend, as in {@code mvn verify}'s container leg: a machine without Docker skips them saying so.
+     */
+    public void assumeEngineOfRun() {
+        if (Backend.forRun() == Backend.CONTAINER) {
+            assumeContainerEngine("the run's backend is container");
+        }
+    }
+
+    private static void assumeContainerEngine(String why) {
         try {
             ContainerEngine.get();
         } catch (IllegalStateException e) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw e;
             }
-            throw new org.opentest4j.TestAbortedException("skipped, no Docker engine (tagged @container; "
-                    + "bash .ci/setup-host installs and starts one): " + e.getMessage());
+            throw new org.opentest4j.TestAbortedException("skipped, no Docker engine (" + why
+                    + "; bash .ci/setup-host installs and starts one): " + e.getMessage());
         }
     }
 

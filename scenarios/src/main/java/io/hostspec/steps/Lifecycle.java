@@ -25,6 +25,15 @@ public final class Lifecycle {
     }
 
     /**
+     * On a container run ({@code --backend container}, {@code mvn verify}'s container leg) a scenario that starts
+     * machines needs a Docker engine: without one it is skipped saying how to get one, except under CI.
+     */
+    @Before("not @eval")
+    public void skipWithoutEngineOfRun() {
+        world.lab().assumeEngineOfRun();
+    }
+
+    /**
      * A scenario tagged {@code @container} runs hosts on the container backend: without a Docker engine it is skipped
      * saying how to get one, except under CI ({@code CI=true}), where it fails.
      */

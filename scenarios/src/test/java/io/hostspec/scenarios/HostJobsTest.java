@@ -120,6 +120,35 @@ class HostJobsTest {
     }
 
     @Test
+    void backendByShardRunsEveryScenarioOnVmsAndAllButVmOnlyAndEvalOnContainers() throws IOException {
+        JsonNode legs = matrix("--backends", "vm,container", "--shards", "2");
+        List<String> all = run("every");
+        Set<String> vmOnly = new HashSet<>(run("vm-only", "--tags", "@vm-only"));
+        Set<String> eval = new HashSet<>(run("eval", "--tags", "@eval"));
+        assertTrue(!vmOnly.isEmpty() && !eval.isEmpty(), vmOnly + " " + eval);
+        Set<String> onVm = new HashSet<>();
+        Set<String> onContainers = new HashSet<>();
+        for (JsonNode leg : legs) {
+            String backend = leg.get("backend").asText();
+            String shard = leg.get("shard").asText();
+            List<String> ran = run(backend + "-" + shard.replace('/', '-'), "--backend", backend, "--shard", shard,
+                    "--tags", leg.get("tags").asText()); // the vm entries' empty tags: no filter
+            assertEquals(leg.get("scenarios").asInt(), ran.size(), leg + " ran " + ran);
+            (backend.equals("vm") ? onVm : onContainers).addAll(ran);
+        }
+        assertEquals(Set.of("vm", "container"), Set.of(legs.get(0).get("backend").asText(),
+                legs.get(legs.size() - 1).get("backend").asText()), legs.toString());
+        assertTrue(onVm.containsAll(all), "the vm leg runs everything: " + legs);
+        for (String s : onContainers) {
+            assertTrue(!vmOnly.contains(s) && !eval.contains(s), s + " is @vm-only or @eval, in the container leg");
+        }
+        Set<String> rest = new HashSet<>(all);
+        rest.removeAll(vmOnly);
+        rest.removeAll(eval);
+        assertEquals(rest, onContainers, "the container leg runs everything else");
+    }
+
+    @Test
     void aShardListsOnlyTheHostsItsScenariosDeclare() throws IOException {
         int vmScenarios = matrix("--shards", "1", "--tags", "@vm").get(0).get("scenarios").asInt();
         JsonNode shards = matrix("--shards", String.valueOf(vmScenarios), "--tags", "@vm"); // one scenario a shard
