@@ -124,54 +124,6 @@ public final class ScenarioLab implements AutoCloseable {
     }
 
     /**
-     * Skips the scenario (a JUnit assumption) unless the run's backend is the VM backend: for scenarios tagged
-     * {@code @vm-only}, which need a kernel of their own or QEMU itself.
-     *
-     * @throws org.opentest4j.TestAbortedException naming the backend, when it is not {@code vm}
-     */
-    public void assumeVmBackend() {
-        Backend backend = Backend.forRun();
-        if (backend != Backend.VM) {
-            throw new org.opentest4j.TestAbortedException("skipped on the " + backend.word() + " backend: tagged "
-                    + "@vm-only (it needs a kernel of its own or QEMU itself; docs/backends.md)");
-        }
-    }
-
-    /**
-     * Skips the scenario (a JUnit assumption) when no Docker engine answers, except under CI ({@code CI=true}, where
-     * {@code .ci/setup-host} starts one): for scenarios tagged {@code @container}, whose hosts run on the container
-     * backend whatever the run's backend is.
-     *
-     * @throws org.opentest4j.TestAbortedException with the engine's error and how to get one, outside CI
-     * @throws IllegalStateException               the engine's error, under CI
-     */
-    public void assumeContainerEngine() {
-        assumeContainerEngine("tagged @container");
-    }
-
-    /**
-     * The same for every scenario that starts machines when the run's backend ({@link Backend#forRun()}) is the
-     * container backend, as in {@code mvn verify}'s container leg: a machine without Docker skips them saying so.
-     */
-    public void assumeEngineOfRun() {
-        if (Backend.forRun() == Backend.CONTAINER) {
-            assumeContainerEngine("the run's backend is container");
-        }
-    }
-
-    private static void assumeContainerEngine(String why) {
-        try {
-            ContainerEngine.get();
-        } catch (IllegalStateException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw e;
-            }
-            throw new org.opentest4j.TestAbortedException("skipped, no Docker engine (" + why
-                    + "; bash .ci/setup-host installs and starts one): " + e.getMessage());
-        }
-    }
-
-    /**
      * Builds the images of the hosts that have none yet, in parallel: at most one build per boot slot of the
      * {@link Governor} (a build is apt, mke2fs and qemu-img: CPU and I/O, like a boot). Builds of hosts that share a
      * layer wait for each other in the image cache, so the layer is built once.

@@ -35,6 +35,7 @@ class RunLogTest {
             Logger library = LoggerFactory.getLogger("com.github.dockerjava.zerodep.shaded.org.apache.hc.client5.http.wire");
             library.debug("http-outgoing-0 >> GET /_ping");
             library.info("a library's info");
+            LoggerFactory.getLogger("org.testcontainers.utility.ResourceReaper").warn("Ryuk has been disabled.");
         }
         String log = Files.readString(file);
         assertTrue(log.contains("DEBUG [main] RunLogTest - [xoa] qcow2: qemu-img convert root.ext4"), log);
@@ -44,6 +45,7 @@ class RunLogTest {
         assertFalse(log.contains("never"), log);
         assertFalse(log.contains("_ping"), "a library's DEBUG is left out: " + log);
         assertTrue(log.contains("INFO  [main] wire - a library's info"), log);
+        assertTrue(log.contains("INFO  [main] ResourceReaper - Ryuk has been disabled."), "kept as INFO: " + log);
         assertEquals(1, console.size(), console.toString());
         assertEquals(RunLog.Level.WARN, console.get(0).level());
     }

@@ -3,6 +3,7 @@ package io.hostspec.steps;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
+import io.hostspec.lab.BackendAssumptions;
 import io.qameta.allure.Allure;
 
 /** Closes the scenario's machines after every scenario, whatever its outcome. */
@@ -21,7 +22,7 @@ public final class Lifecycle {
      */
     @Before("@vm-only")
     public void skipOnContainers() {
-        world.lab().assumeVmBackend();
+        BackendAssumptions.vmBackend();
     }
 
     /**
@@ -30,7 +31,7 @@ public final class Lifecycle {
      */
     @Before("not @eval")
     public void skipWithoutEngineOfRun() {
-        world.lab().assumeEngineOfRun();
+        BackendAssumptions.engineOfRun();
     }
 
     /**
@@ -39,7 +40,7 @@ public final class Lifecycle {
      */
     @Before("@container")
     public void skipWithoutEngine() {
-        world.lab().assumeContainerEngine();
+        BackendAssumptions.containerEngine();
     }
 
     /**

@@ -62,9 +62,18 @@ public final class RunLogProvider implements SLF4JServiceProvider {
         // container run, burying hostspec's own lines.
         private final boolean own;
 
+        // Warnings that say nothing to a hostspec user, kept in the log file as INFO instead of on the console:
+        // Testcontainers' "Ryuk has been disabled" banner (hostspec turns Ryuk off on purpose, nothing may be pulled,
+        // and removes its containers and networks itself: ContainerEngine's reaper and shutdown hook).
+        private static final java.util.Set<String> WARNINGS_AS_INFO = java.util.Set.of(
+                "org.testcontainers.utility.ResourceReaper");
+
+        private final boolean warningsAsInfo;
+
         RunLogLogger(String name) {
             this.name = name;
             this.own = name.startsWith("io.hostspec.");
+            this.warningsAsInfo = WARNINGS_AS_INFO.contains(name);
         }
 
         @Override
@@ -101,6 +110,9 @@ public final class RunLogProvider implements SLF4JServiceProvider {
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                    Throwable throwable) {
             RunLog.Level mine = RunLog.Level.valueOf(level.name());
+            if (warningsAsInfo && mine == RunLog.Level.WARN) {
+                mine = RunLog.Level.INFO;
+            }
             if (!RunLog.enabled(mine) || (!own && mine.compareTo(RunLog.Level.INFO) < 0)) {
                 return;
             }
