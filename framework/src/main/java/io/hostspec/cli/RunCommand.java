@@ -5,6 +5,7 @@ import io.hostspec.machine.Backend;
 import io.hostspec.host.Project;
 import io.hostspec.image.HostTools;
 import io.hostspec.report.AllureResults;
+import io.hostspec.report.RunLog;
 import io.hostspec.report.RunSummary;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -134,7 +135,11 @@ final class RunCommand implements Callable<Integer> {
         if (RunRequirements.needsMachines(plan) && !RunRequirements.dryRun(params)) {
             HostTools.ensureVmBackend(); // before any scenario starts a LAN, QEMU or an image build
             if (Backend.forRun() == Backend.CONTAINER) {
-                ContainerEngine.get(); // a container run without an engine stops here, saying how to get one
+                // a container run without an engine stops here, saying how to get one; Testcontainers' connection
+                // lines go to the log file (which the run then rewrites), not to the console
+                try (RunLog.Redirect quiet = RunLog.toFile(reports.resolve("hostspec.log"))) {
+                    ContainerEngine.get();
+                }
             }
         }
         RunSummary summary = new RunSummary(reports);
