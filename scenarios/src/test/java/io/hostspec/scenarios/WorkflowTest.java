@@ -167,7 +167,8 @@ class WorkflowTest {
 
     @Test
     void everyHostspecCommandExistsAndAcceptsItsArguments() throws IOException {
-        JsonNode entry = matrixJson("matrix --by host").path("include").get(0);
+        JsonNode include = matrixJson("matrix --by host --backends vm,container").path("include");
+        JsonNode entry = include.get(include.size() - 1); // a container entry: backend and tags filled in
         List<String> commands = hostspecCommands();
         List<String> names = new ArrayList<>();
         for (String command : commands) {
@@ -185,7 +186,9 @@ class WorkflowTest {
                     "./hostspec " + command + " names no runnable command");
             names.add(String.join(" ", path.stream().skip(1).map(CommandLine::getCommandName).toList()));
         }
-        assertEquals(List.of("matrix", "run", "report merge"), names, "the commands the workflow calls: " + commands);
+        assertEquals("container", entry.path("backend").asText(), entry.toString());
+        assertEquals(List.of("matrix", "run", "report merge", "report merge"), names,
+                "the commands the workflow calls (one merge per backend): " + commands);
     }
 
     @Test
