@@ -38,7 +38,7 @@ final class WarmStart {
     /** The kernel command line for an accelerator: every snapshot's hardware key includes it. */
     static String kernelCmdline(MachineSpec spec, String accel) {
         // tsc=reliable: under TCG the clocksource watchdog found the TSC "unstable" 2 s into every boot (the
-        // emulated reference timers lag behind), and the guest fell back to a clocksource read through I/O ports
+        // emulated reference timers lag behind) and switched its clocksource away from the TSC
         String clock = accel.equals("tcg") ? HostClock.tscKhz().stream()
                 .mapToObj(khz -> "tsc_early_khz=" + khz + " tsc=reliable ").findFirst().orElse("") : "";
         // init_on_free zeroes freed pages: after the page cache is dropped before a snapshot, most guest RAM is zero,

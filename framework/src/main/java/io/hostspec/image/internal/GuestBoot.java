@@ -11,9 +11,11 @@ import java.util.List;
  * <ul>
  *   <li>In the common base ({@link #SETUP_HOOK}, before the kernel package is configured): the initramfs holds only
  *   the two modules that find the root disk ({@code MODULES=list}: virtio_mmio, virtio_blk; ext4 is built into the
- *   kernel) instead of most modules of the kernel: a smaller initrd to load and unpack, no module probing.</li>
+ *   kernel) instead of most modules of the kernel: a smaller initrd to load and unpack, no module probing; and no
+ *   udev ({@link #NO_UDEV_HOOK}).</li>
  *   <li>In every image ({@link #apply}): units that wait for hardware or do first-boot work a test host never needs
- *   are masked, and the first-boot updates a fresh root file system would trigger are done at build time.</li>
+ *   are masked, the first-boot updates a fresh root file system would trigger are done at build time, and the
+ *   modules of CPU features are not loaded automatically ({@link #BLACKLISTED_MODULES}).</li>
  * </ul>
  */
 public final class GuestBoot {
@@ -52,10 +54,10 @@ public final class GuestBoot {
     public static final String MODULE_BLACKLIST = "/etc/modprobe.d/hostspec-boot.conf";
 
     /**
-     * Modules udev would load at every boot because QEMU's {@code -cpu max} announces the CPU features they serve:
-     * KVM (no nested virtualisation under TCG), the SIMD versions of ciphers and hashes (the generic ones do the
-     * same work), CPU frequency drivers. Loading them took 8-15 s of a TCG cold boot. Blacklisting stops only the
-     * automatic load: {@code modprobe NAME} still loads one.
+     * Modules udev would load at every boot because QEMU's {@code -cpu max} announces the CPU features they serve: KVM
+     * (no nested virtualisation under TCG), the SIMD versions of ciphers and hashes (the generic ones do the same
+     * work), CPU frequency drivers. Loading them took about 15 s of the one vCPU in a cold boot of xoa. Blacklisting
+     * stops only the automatic load: {@code modprobe NAME} still loads one.
      */
     public static final List<String> BLACKLISTED_MODULES = List.of("kvm", "kvm_amd", "kvm_intel", "irqbypass",
             "aesni_intel", "ghash_clmulni_intel", "sha1_ssse3", "sha256_ssse3", "sha512_ssse3", "crc32_pclmul",
