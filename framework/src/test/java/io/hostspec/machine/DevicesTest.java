@@ -4,8 +4,10 @@ import io.hostspec.image.BuiltImage;
 import io.hostspec.machine.internal.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +75,9 @@ class DevicesTest {
             assertTrue(devices.swtpmFailure().isEmpty());
 
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-            String failure = devices.swtpmFailure().orElseThrow();
+            // the handle of a pid can be gone before the JVM's Process of it records the exit: wait for the latter
+            String failure = Awaitility.await("swtpm's exit seen by its Process").atMost(Duration.ofSeconds(10))
+                    .until(devices::swtpmFailure, Optional::isPresent).orElseThrow();
             assertTrue(failure.startsWith("the TPM emulator of host laptop (swtpm, pid " + pid + ") exited with code"),
                     failure);
 
